@@ -1,0 +1,5 @@
+"""Run newsgrep as ``python -m newsgrep``."""
+
+from newsgrep.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""The library face of newsgrep: what the CLI (and scripts) call."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsgrep.dates import parse_cli_date
+from newsgrep.errors import UsageError
+from newsgrep.models import Hit, IndexReport
+
+if TYPE_CHECKING:
+    from newsgrep.index.searcher import Filters
+    from newsgrep.index.writer import Progress
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to run a query."""
+
+    limit: int | None = 10
+    any_terms: bool = False
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    sort: str = "relevance"
+    snippets: bool = True
+
+    def filters(self) -> Filters:
+        """Turn the option strings into a filter."""
+        from newsgrep.index.searcher import Filters
+
+        since = parse_cli_date(self.since, end=False) if self.since else None
+        until = parse_cli_date(self.until, end=True) if self.until else None
+        if since and until and since >= until:
+            raise UsageError(f"--since {self.since} is after --until {self.until}")
+        return Filters(since=since, until=until, source=self.source)
+
+
+def index_dir(index: str | os.PathLike[str] | None) -> Path:
+    """Resolve --index / $NEWSGREP_INDEX / the per-user default."""
+    from newsgrep.index.store import resolve_index_dir
+
+    return resolve_index_dir(index)
+
+
+def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | None = None,
+                rebuild: bool = False, field_map: Sequence[str] = (), include: Sequence[str] = (),
+                exclude: Sequence[str] = (), progress: Progress | None = None) -> IndexReport:
+    """Index files and folders into the index, incrementally."""
+    from newsgrep.files import resolve_paths
+    from newsgrep.index.writer import build_index as _build
+    from newsgrep.readers.fields import parse_field_map
+
+    mapping = parse_field_map(list(field_map))
+    roots = resolve_paths(paths)
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return _build(roots, index_dir(index), jobs=jobs, rebuild=rebuild, field_map=mapping,
+                  include=include, exclude=exclude, progress=progress)
+
+
+def remove(paths: Sequence[str], index: str | None = None) -> IndexReport:
+    """Drop the articles of files or folders from the index."""
+    from newsgrep.index.writer import remove_paths
+
+    return remove_paths([Path(p).expanduser().absolute() for p in paths], index_dir(index))
+
+
+def search(query: str, index: str | None = None,
+           options: SearchOptions = SearchOptions()) -> Iterator[Hit]:
+    """Yield the ranked hits of a query."""
+    from newsgrep.index.searcher import Searcher
+
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        q = s.parse(query, options.any_terms)
+        yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
+                          snippets=options.snippets)
+
+
+def count(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> int:
+    """Count the articles that match a query."""
+    from newsgrep.index.searcher import Searcher
+
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        return s.count(s.parse(query, options.any_terms), filters)
+
+
+def read_batch(path: str) -> list[tuple[str, str]]:
+    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered from 1)."""
+    from newsgrep.readers.decode import read_text
+
+    try:
+        text = read_text(Path(path))
+    except Exception as exc:
+        raise UsageError(f"cannot read batch file {path}: {exc}") from exc
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        qid, tab, q = line.partition("\t")
+        out.append((qid.strip(), q.strip()) if tab else (str(n), line.strip()))
+    return out
+
+
+def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
+                 options: SearchOptions = SearchOptions(),
+                 on_error: Callable[[str], None] | None = None) -> Iterator[Hit]:
+    """Run many queries on one open index; each hit carries its query's id. A query that
+    cannot be parsed is reported to ``on_error`` and skipped (or raised without one)."""
+    from newsgrep.errors import QueryError
+    from newsgrep.index.searcher import Searcher
+
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        for qid, text in queries:
+            try:
+                q = s.parse(text, options.any_terms)
+            except QueryError as exc:
+                if on_error is None:
+                    raise QueryError(f"query {qid}: {exc}") from exc
+                on_error(f"query {qid}: {exc}")
+                continue
+            yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
+                              snippets=options.snippets, qid=qid)

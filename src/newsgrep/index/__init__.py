@@ -1,0 +1,1 @@
+"""The only package that imports whoosh: schema, analysis, writing, searching, highlighting."""

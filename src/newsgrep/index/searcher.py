@@ -1,0 +1,218 @@
+"""Searching: parse the query, rank, filter, sort, and turn hits into plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from newsgrep.errors import QueryError, UsageError
+from newsgrep.index import store
+from newsgrep.index.highlight import find_matches, make_snippets, match_spec, matched_words
+from newsgrep.index.schema import SEARCH_FIELDS, TITLE_BOOST, weighting
+from newsgrep.models import Hit
+
+SORTS = ("relevance", "newest", "oldest")
+UNDATED = 2**63
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on which articles may match."""
+
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    source: str | None = None
+
+    def query(self) -> Any:
+        """Return the Whoosh filter query, or None."""
+        from whoosh import query
+
+        parts: list[Any] = []
+        if self.since or self.until:
+            end = self.until - timedelta(microseconds=1) if self.until else None
+            parts.append(query.DateRange("date", self.since, end))
+        if self.source:
+            parts.append(query.Term("source_key", self.source.lower()))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+def make_parser(schema: Any, any_terms: bool = False) -> Any:
+    """Return the query parser: Whoosh's language over title and body, AND unless --any."""
+    from whoosh import qparser
+    from whoosh.qparser.dateparse import DateParserPlugin
+
+    group = qparser.OrGroup if any_terms else qparser.AndGroup
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group,
+                                      fieldboosts={"title": TITLE_BOOST, "body": 1.0})
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(DateParserPlugin(free=False))
+    return parser
+
+
+def _errors(q: Any) -> list[str]:
+    from whoosh import query
+
+    found = []
+    for node in q.all_parts() if hasattr(q, "all_parts") else [q]:
+        if isinstance(node, query.qcore._NullQuery):
+            continue
+        if type(node).__name__ == "ErrorQuery":
+            found.append(str(getattr(node, "msg", "unparseable part")))
+    if type(q).__name__ == "ErrorQuery":
+        found.append(str(getattr(q, "msg", "unparseable part")))
+    return found
+
+
+def _fold_patterns(q: Any, analyzer: Any) -> Any:
+    """Fold wildcard and prefix words the way indexed words are folded.
+
+    The index holds stems, so a prefix is also cut to its stem when that is shorter:
+    ``negotiat*`` looks for ``negoti*`` and finds negotiation, negotiators, negotiating.
+    """
+    from whoosh import query
+
+    from newsgrep.index.analysis import fold
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, query.FuzzyTerm) and node.fieldname in SEARCH_FIELDS:
+            word = analyzer.term(node.text) or fold(node.text)
+            return query.FuzzyTerm(node.fieldname, word, boost=node.boost, maxdist=node.maxdist,
+                                   prefixlength=node.prefixlength)
+        if isinstance(node, query.Prefix) and node.fieldname in SEARCH_FIELDS:
+            word = fold(node.text)
+            stem = analyzer.term(word) or word
+            if len(stem) < len(word) and word.startswith(stem):
+                word = stem
+            return query.Prefix(node.fieldname, word, boost=node.boost)
+        if isinstance(node, query.Wildcard) and node.fieldname in SEARCH_FIELDS:
+            return query.Wildcard(node.fieldname, node.text.lower(), boost=node.boost)
+        return node
+
+    return q.accept(fix)
+
+
+def parse_query(text: str, schema: Any, any_terms: bool = False) -> Any:
+    """Parse a query string, raising QueryError for what Whoosh cannot make sense of."""
+    from whoosh import query
+
+    if not text or not text.strip():
+        raise QueryError("empty query")
+    parser = make_parser(schema, any_terms)
+    try:
+        q = parser.parse(text)
+    except Exception as exc:  # whoosh raises assorted types for malformed syntax
+        raise QueryError(f"cannot parse query {text!r}: {exc}") from exc
+    errors = _errors(q)
+    if errors:
+        raise QueryError(f"cannot parse query {text!r}: {errors[0]}")
+    if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
+        raise QueryError(f"query {text!r} has no searchable words (only stopwords?)")
+    return _fold_patterns(q, schema["body"].analyzer)
+
+
+class Searcher:
+    """An open index, ready for any number of queries."""
+
+    def __init__(self, index_dir: Path) -> None:
+        from newsgrep.index.schema import news_analyzer
+
+        self.index_dir = index_dir
+        self.ix = store.open_for_search(index_dir)
+        self.searcher = self.ix.searcher(weighting=weighting())
+        self.analyzer = news_analyzer()
+
+    def close(self) -> None:
+        """Release the index."""
+        self.searcher.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def parse(self, text: str, any_terms: bool = False) -> Any:
+        """Parse a query for this index."""
+        return parse_query(text, self.ix.schema, any_terms)
+
+    def count(self, q: Any, filters: Filters = Filters()) -> int:
+        """Count every matching article."""
+        results = self.searcher.search(q, limit=None, scored=False, filter=filters.query())
+        return len(results)
+
+    def _ranked(self, q: Any, limit: int | None, fq: Any) -> list[tuple[float, str, int]]:
+        """Return (score, id, docnum) of the top ``limit``, ties broken by id."""
+        ids = self.searcher.reader().column_reader("id")
+        if limit is None:
+            res = self.searcher.search(q, limit=None, filter=fq)
+            top = [(float(s), ids[d], d) for s, d in res.top_n]
+        else:
+            k = limit + 1
+            while True:
+                res = self.searcher.search(q, limit=k, filter=fq)
+                top = [(float(s), ids[d], d) for s, d in res.top_n]
+                if len(top) < k or top[-1][0] < top[limit - 1][0]:
+                    break
+                k *= 4
+        top.sort(key=lambda t: (-t[0], t[1]))
+        return top if limit is None else top[:limit]
+
+    def _by_date(self, q: Any, limit: int | None, fq: Any, newest: bool) -> list[tuple[float, str, int]]:
+        """Return matches in date order, undated last, ties broken by id."""
+        res = self.searcher.search(q, limit=None, filter=fq)
+        scores = {d: float(s) for s, d in res.top_n}
+        ids = self.searcher.reader().column_reader("id")
+        dates = self.searcher.reader().column_reader("date", translate=False)
+        dated, undated = [], []
+        for d, s in scores.items():
+            when = dates[d]  # microseconds since year 1; a missing date reads as 2**64 - 1
+            (dated if when < UNDATED else undated).append((when, ids[d], d, s))
+        dated.sort(key=lambda t: t[1])
+        dated.sort(key=lambda t: t[0], reverse=newest)
+        undated.sort(key=lambda t: t[1])
+        out = [(s, i, d) for _, i, d, s in dated + undated]
+        return out if limit is None else out[:limit]
+
+    def hits(self, q: Any, *, limit: int | None = 10, filters: Filters = Filters(),
+             sort: str = "relevance", snippets: bool = True, qid: str | None = None) -> Iterator[Hit]:
+        """Run a parsed query and yield its hits in order."""
+        if sort not in SORTS:
+            raise UsageError(f"bad sort {sort!r}: use one of {', '.join(SORTS)}")
+        fq = filters.query()
+        if sort == "relevance":
+            ranked = self._ranked(q, limit, fq)
+        else:
+            ranked = self._by_date(q, limit, fq, newest=sort == "newest")
+        spec = match_spec(q, self.searcher.reader()) if snippets else None
+        for rank, (score, _id, docnum) in enumerate(ranked, 1):
+            yield self._hit(rank, score, docnum, spec, qid)
+
+    def _hit(self, rank: int, score: float, docnum: int, spec: Any, qid: str | None) -> Hit:
+        doc = self.searcher.stored_fields(docnum)
+        snippets: tuple[Any, ...] = ()
+        terms: tuple[str, ...] = ()
+        if spec is not None:
+            title, body = doc.get("title") or "", doc.get("body") or ""
+            t_spans = find_matches(title, spec, self.analyzer)
+            b_spans = find_matches(body, spec, self.analyzer)
+            snippets = tuple(make_snippets(body, b_spans))
+            terms = tuple(matched_words([title, body], [t_spans, b_spans]))
+        return Hit(rank=rank, score=round(score, 6), id=doc["id"], path=doc["path"],
+                   title=doc.get("title") or "", date=doc.get("date_text"),
+                   source=doc.get("source") or None, url=doc.get("url"), snippets=snippets,
+                   matched_terms=terms, qid=qid)
+
+    def document(self, article_id: str) -> dict[str, Any] | None:
+        """Return the stored fields of one article, or None."""
+        docnum = self.searcher.document_number(id=article_id)
+        return None if docnum is None else dict(self.searcher.stored_fields(docnum))
+
+    def all_docnums(self) -> Sequence[int]:
+        """Return the numbers of every live document."""
+        return list(self.searcher.reader().all_doc_ids())

@@ -1,0 +1,94 @@
+"""The records newsgrep's library returns: frozen dataclasses, stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ARTICLE_FIELDS = ("id", "path", "title", "body", "date", "source", "url", "author", "lang")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a file."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of an article with the character offsets of its highlighted words."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    rank: int
+    score: float
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    snippets: tuple[Snippet, ...] = ()
+    matched_terms: tuple[str, ...] = ()
+    qid: str | None = None
+    duplicates: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file, or a record in it, that was skipped or partly read."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class IndexReport:
+    """What one ``index`` run did, counted."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    files_read: int = 0
+    articles: int = 0
+    ignored: int = 0
+    bytes_read: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+    skipped: list[FileProblem] = field(default_factory=list)
+    warnings: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether every file of a known type went in."""
+        return not self.skipped
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    articles: int
+    undated: int
+    first_date: str | None
+    last_date: str | None
+    sources: dict[str, int]
+    index: str
+    size_bytes: int
+    updated: str | None
+    version: str | None

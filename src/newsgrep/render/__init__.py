@@ -1,0 +1,1 @@
+"""Renderers: Hit records to terminal text (rich), JSON Lines and CSV."""

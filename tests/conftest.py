@@ -1,0 +1,53 @@
+"""Shared fixtures: the real corpora in ../shared/corpora, and indexes built from them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPORA = Path(os.environ.get("NEWSGREP_CORPORA", REPO.parent / "shared" / "corpora"))
+SAMPLE = REPO / "corpus"
+
+
+def need_corpus(*parts: str) -> Path:
+    """Return a path in ../shared/corpora; skip (or, in CI, fail) when it is absent."""
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        message = f"real corpus not found at {path} (clone with ../shared beside the repo)"
+        if os.environ.get("NEWSGREP_REQUIRE_CORPORA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_user_index(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's own default index from a test."""
+    monkeypatch.setenv("NEWSGREP_INDEX", str(tmp_path_factory.mktemp("default-index") / "ix"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def bbc_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the BBC corpus (2,225 articles), built once per test session."""
+    from newsgrep import api
+
+    bbc = need_corpus("bbc")
+    ix = tmp_path_factory.mktemp("bbc") / "index"
+    report = api.build_index([str(bbc)], str(ix), exclude=["README.TXT", "SOURCE.md"])
+    assert report.ok and report.articles == 2225
+    return ix
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the sample corpus in corpus/ (the seed and 171 Wikinews articles)."""
+    from newsgrep import api
+
+    ix = tmp_path_factory.mktemp("sample") / "index"
+    report = api.build_index([str(SAMPLE)], str(ix), exclude=["README.md"])
+    assert report.ok and report.articles == 172
+    return ix

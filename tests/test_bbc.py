@@ -1,0 +1,63 @@
+"""Integration on the real BBC corpus (2,225 articles in five topic folders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsgrep import api
+from newsgrep.api import SearchOptions
+from newsgrep.index.analysis import NewsAnalyzer
+
+from conftest import need_corpus
+
+
+def test_prime_minister_returns_politics_first(bbc_index: Path) -> None:
+    hits = list(api.search('"prime minister"', str(bbc_index)))
+    assert len(hits) == 10
+    assert all(h.source == "politics" for h in hits[:4])
+    assert sum(h.source == "politics" for h in hits) >= 8
+
+
+@pytest.mark.parametrize("query", ["prime minister", "strike", "Yukos oil", '"interest rates"',
+                                   "film award*", "Chelsea OR Arsenal"])
+def test_every_highlight_is_a_query_word(bbc_index: Path, query: str) -> None:
+    analyzer = NewsAnalyzer()
+    wanted = set(analyzer.terms(query.replace("*", "").replace('"', "").replace(" OR ", " ")))
+    hits = list(api.search(query, str(bbc_index), SearchOptions(limit=20)))
+    assert hits
+    for hit in hits:
+        for s in hit.snippets:
+            for a, b in s.highlights:
+                word = s.text[a:b]
+                terms = analyzer.terms(word)
+                assert terms, word
+                if "*" in query:
+                    assert any(t.startswith(w) for t in terms for w in wanted), word
+                else:
+                    assert set(terms) <= wanted, word
+
+
+def test_count_matches_all_hits(bbc_index: Path) -> None:
+    n = api.count("Yukos", str(bbc_index))
+    assert n == len(list(api.search("Yukos", str(bbc_index), SearchOptions(limit=None, snippets=False))))
+    assert n > 5
+
+
+def test_reindex_of_unchanged_corpus_reads_nothing(bbc_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgrep.index.writer as writer
+
+    def fail(*a: object, **k: object) -> None:
+        raise AssertionError("a file was read again")
+
+    monkeypatch.setattr(writer, "_read_one", fail)
+    report = api.build_index([str(need_corpus("bbc"))], str(bbc_index), jobs=1,
+                             exclude=["README.TXT", "SOURCE.md"])
+    assert (report.files_read, report.unchanged, report.added, report.removed) == (0, 2225, 0, 0)
+
+
+def test_source_and_sort_on_bbc(bbc_index: Path) -> None:
+    hits = list(api.search("goal", str(bbc_index), SearchOptions(source="sport", limit=50)))
+    assert hits and all(h.source == "sport" for h in hits)
+    assert api.count("goal", str(bbc_index), SearchOptions(source="sport")) < api.count("goal", str(bbc_index))

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from newsgrep.dates import parse_cli_date
 from newsgrep.errors import UsageError
-from newsgrep.models import Hit, IndexReport
+from newsgrep.models import (Article, ArticleView, Explanation, Hit, IndexReport, IndexStats,
+                             KwicLine, Timeline)
 
 if TYPE_CHECKING:
     from newsgrep.index.searcher import Filters
@@ -28,6 +29,8 @@ class SearchOptions:
     source: str | None = None
     sort: str = "relevance"
     snippets: bool = True
+    variants: bool = False
+    dedup: bool = False
 
     def filters(self) -> Filters:
         """Turn the option strings into a filter."""
@@ -49,8 +52,10 @@ def index_dir(index: str | os.PathLike[str] | None) -> Path:
 
 def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | None = None,
                 rebuild: bool = False, field_map: Sequence[str] = (), include: Sequence[str] = (),
-                exclude: Sequence[str] = (), progress: Progress | None = None) -> IndexReport:
-    """Index files and folders into the index, incrementally."""
+                exclude: Sequence[str] = (), progress: Progress | None = None,
+                keep_boilerplate: bool | None = None) -> IndexReport:
+    """Index files and folders into the index, incrementally (``keep_boilerplate``: keep the
+    lines a folder's text files repeat; None: as this index was last told)."""
     from newsgrep.files import resolve_paths
     from newsgrep.index.writer import build_index as _build
     from newsgrep.readers.fields import parse_field_map
@@ -60,7 +65,8 @@ def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | N
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
     return _build(roots, index_dir(index), jobs=jobs, rebuild=rebuild, field_map=mapping,
-                  include=include, exclude=exclude, progress=progress)
+                  include=include, exclude=exclude, progress=progress,
+                  keep_boilerplate=keep_boilerplate)
 
 
 def remove(paths: Sequence[str], index: str | None = None) -> IndexReport:
@@ -77,9 +83,9 @@ def search(query: str, index: str | None = None,
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
-        q = s.parse(query, options.any_terms)
+        q = s.parse(query, options.any_terms, options.variants)
         yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
-                          snippets=options.snippets)
+                          snippets=options.snippets, dedup=options.dedup)
 
 
 def count(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> int:
@@ -88,7 +94,7 @@ def count(query: str, index: str | None = None, options: SearchOptions = SearchO
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
-        return s.count(s.parse(query, options.any_terms), filters)
+        return s.count(s.parse(query, options.any_terms, options.variants), filters, options.dedup)
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
@@ -120,11 +126,109 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
     with Searcher(index_dir(index)) as s:
         for qid, text in queries:
             try:
-                q = s.parse(text, options.any_terms)
+                q = s.parse(text, options.any_terms, options.variants)
             except QueryError as exc:
                 if on_error is None:
                     raise QueryError(f"query {qid}: {exc}") from exc
                 on_error(f"query {qid}: {exc}")
                 continue
             yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
-                              snippets=options.snippets, qid=qid)
+                              snippets=options.snippets, qid=qid, dedup=options.dedup)
+
+
+def show(article_id: str, index: str | None = None, query: str | None = None) -> ArticleView | None:
+    """Return one whole article (None for an unknown id), the query's words marked."""
+    from newsgrep.index.research import view
+    from newsgrep.index.searcher import Searcher
+
+    with Searcher(index_dir(index)) as s:
+        q = s.parse(query, variants=False) if query else None
+        return view(s, article_id, q)
+
+
+def export(query: str | None = None, index: str | None = None,
+           options: SearchOptions = SearchOptions(limit=None)) -> Iterator[Article]:
+    """Yield the whole records of a query's matches, or of every article without a query."""
+    from newsgrep.index.research import export as _export
+    from newsgrep.index.searcher import Searcher
+
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        q = s.parse(query, options.any_terms, options.variants) if query else None
+        yield from _export(s, q, filters, options.sort)
+
+
+def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
+         width: int = 40, sort: str = "date") -> list[KwicLine]:
+    """Return every occurrence of the query's words in context."""
+    from newsgrep.index.research import kwic as _kwic
+    from newsgrep.index.searcher import Searcher
+
+    if width < 1:
+        raise UsageError("--width must be at least 1")
+    if sort not in ("left", "right", "date"):
+        raise UsageError(f"bad sort {sort!r}: use left, right or date")
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        return _kwic(s, s.parse(query, options.any_terms, options.variants), filters, width, sort)
+
+
+def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
+             by: str = "month") -> Timeline:
+    """Count the articles that match a query per day, week, month or year."""
+    from newsgrep.index.research import PERIODS
+    from newsgrep.index.research import timeline as _timeline
+    from newsgrep.index.searcher import Searcher
+
+    if by not in PERIODS:
+        raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
+    filters = options.filters()
+    with Searcher(index_dir(index)) as s:
+        return _timeline(s, s.parse(query, options.any_terms, options.variants), filters, by)
+
+
+def stats(index: str | None = None) -> IndexStats:
+    """Describe the index: articles, dates, sources, size, last update."""
+    from newsgrep.index import store
+    from newsgrep.index.research import stats as _stats
+    from newsgrep.index.searcher import Searcher
+
+    where = index_dir(index)
+    with Searcher(where) as s:
+        catalog = store.open_catalog(where)
+        try:
+            updated, version = catalog.get("updated"), catalog.get("version")
+        finally:
+            catalog.close()
+        return _stats(s, updated, version)
+
+
+def explain(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> Explanation:
+    """Describe how a query is read: the parsed query, its terms and their document counts."""
+    from newsgrep.index.searcher import Searcher
+
+    with Searcher(index_dir(index)) as s:
+        q = s.parse(query, options.any_terms, options.variants)
+        return s.explain(q, query, options)
+
+
+def variant_counts(query: str, index: str | None = None,
+                   options: SearchOptions = SearchOptions()) -> list[tuple[str, int]]:
+    """Count, over all matching articles, the articles in which each matched spelling occurs."""
+    from collections import Counter
+
+    from newsgrep.index.highlight import find_matches, match_spec
+    from newsgrep.index.searcher import Searcher
+
+    filters = options.filters()
+    counts: Counter[str] = Counter()
+    with Searcher(index_dir(index)) as s:
+        q = s.parse(query, options.any_terms, options.variants)
+        spec = match_spec(q, s.searcher.reader())
+        for d in s.matching(q, filters):
+            doc = s.searcher.stored_fields(d)
+            words = set()
+            for text in (doc.get("title") or "", doc.get("body") or ""):
+                words.update(text[a:b].lower() for a, b in find_matches(text, spec, s.analyzer))
+            counts.update(words)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

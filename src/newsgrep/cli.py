@@ -23,7 +23,18 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
 
 
 def _err(message: str) -> None:
-    click.echo(f"newsgrep: {message}", err=True)
+    from newsgrep.clean import strip_controls
+
+    click.echo(f"newsgrep: {strip_controls(message)}", err=True)
+
+
+def _shown_path(path: str, out: IO[str]) -> str:
+    """Return a path as printed by -l: stripped of controls for a terminal, plain text for a pipe."""
+    from newsgrep.clean import strip_controls
+
+    if hasattr(out, "isatty") and out.isatty():
+        return strip_controls(path)
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _filters(f: Any) -> Any:
@@ -135,16 +146,20 @@ def _report(report: Any, quiet: bool, verb: str = "indexed") -> int:
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files or folders matching GLOB.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--keep-boilerplate/--drop-boilerplate", "keep_boilerplate", default=None,
+              help="Keep (or drop, the default) lines that a folder's text files repeat, such "
+                   "as a site's header and footer. The index remembers the choice.")
 def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: bool,
           field_map: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],
-          quiet: bool) -> int:
+          quiet: bool, keep_boilerplate: bool | None) -> int:
     """Index article files and folders (again: only new and changed files are read)."""
     from newsgrep import api
 
     use_bar = not quiet and sys.stderr.isatty()
     with (_RichProgress() if use_bar else _QuietProgress(quiet)) as progress:
         report = api.build_index(paths, index, jobs=jobs, rebuild=rebuild, field_map=field_map,
-                                 include=include, exclude=exclude, progress=progress)
+                                 include=include, exclude=exclude, progress=progress,
+                                 keep_boilerplate=keep_boilerplate)
     return _report(report, quiet)
 
 
@@ -212,11 +227,16 @@ def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str) -> int:
 @click.option("-l", "--files-with-matches", "files_only", is_flag=True,
               help="Print each matching file's path once, in rank order.")
 @color_option
+@click.option("--variants", is_flag=True,
+              help="Find names in all their transliterated spellings (Maarat al-Numan, Ma'arrat an-Nu'man, ...).")
+@click.option("--dedup", is_flag=True, help="Group near-duplicate articles (reprints); the earliest is the hit.")
+@click.option("--explain", is_flag=True, help="Describe on stderr how the query was read: parsed form, terms, counts.")
 @click.option("--batch", type=click.Path(), metavar="FILE",
               help="Run each line of FILE as a query: \"QID<TAB>QUERY\" or \"QUERY\".")
 def search(query: str | None, index: str | None, limit: int | None, any_terms: bool,
            since: str | None, until: str | None, source: str | None, sort: str, as_json: bool,
-           as_csv: bool, count_only: bool, files_only: bool, color: str, batch: str | None) -> int:
+           as_csv: bool, count_only: bool, files_only: bool, color: str, variants: bool,
+           dedup: bool, explain: bool, batch: str | None) -> int:
     """Search the index; exit 0 when something matched, 1 when nothing did."""
     from newsgrep import api
 
@@ -232,7 +252,13 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
     out = sys.stdout
     queries = api.read_batch(batch) if batch else [("", query or "")]
     base = api.SearchOptions(limit=limit or None, any_terms=any_terms, since=since, until=until,
-                             source=source, sort=sort, snippets=not (count_only or files_only))
+                             source=source, sort=sort, snippets=not (count_only or files_only),
+                             variants=variants, dedup=dedup)
+    if explain:
+        from newsgrep.render.research import explain_text
+
+        for _, text in queries:
+            explain_text(api.explain(text, index, base), sys.stderr)
     if count_only:
         total = 0
         for qid, text in queries:
@@ -247,7 +273,7 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
         for hit in hits:
             if hit.path not in seen:
                 seen.add(hit.path)
-                out.write(hit.path + "\n")
+                out.write(_shown_path(hit.path, out) + "\n")
         return EXIT_MATCH if seen else EXIT_NO_MATCH
     if batch:
         hits = api.search_batch(queries, index, base, on_error=_err)
@@ -256,7 +282,190 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
     n = _write_hits(hits, out, fmt, color)
     if n == 0 and fmt == "text" and not batch:
         _err("no matches")
+    if variants and fmt == "text" and not batch and n:
+        found = api.variant_counts(query or "", index, base)
+        _err("spellings found (articles): " + ", ".join(f"{w} ({c:,})" for w, c in found))
     return EXIT_MATCH if n else EXIT_NO_MATCH
+
+
+# --- research commands --------------------------------------------------------------------------
+
+def _options(api: Any, since: str | None, until: str | None, source: str | None,
+             variants: bool = False, sort: str = "relevance", limit: int | None = None) -> Any:
+    return api.SearchOptions(limit=limit, since=since, until=until, source=source,
+                             variants=variants, sort=sort, snippets=False)
+
+
+def _format(as_json: bool, as_csv: bool) -> str:
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other")
+    return "json" if as_json else "csv" if as_csv else "text"
+
+
+def _write_records(records: Iterable[Any], columns: tuple[str, ...], fmt: str) -> int:
+    """Write dataclass records as JSON Lines or as CSV with a header; return how many."""
+    from dataclasses import asdict
+
+    from newsgrep.render.jsonl import csv_writer, record_row, write_json
+
+    n = 0
+    w = csv_writer(sys.stdout) if fmt == "csv" else None
+    if w is not None:
+        w.writerow(columns)
+    for rec in records:
+        row = asdict(rec)
+        if w is not None:
+            w.writerow(record_row(row, columns))
+        else:
+            write_json(row, sys.stdout)
+        n += 1
+    return n
+
+
+def _console(color: str) -> Any:
+    from newsgrep.render.terminal_choice import wants_color
+
+    if not wants_color(sys.stdout, color):
+        return None
+    from newsgrep.render.terminal import make_console
+
+    return make_console(sys.stdout, color)
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID")
+@index_option
+@click.option("--query", "query", metavar="QUERY", help="Highlight this query's words.")
+@click.option("--json", "as_json", is_flag=True, help="The Article record as JSON.")
+@color_option
+def show(article_id: str, index: str | None, query: str | None, as_json: bool, color: str) -> int:
+    """Show one whole article, the query's words highlighted (in a pager on a terminal)."""
+    from dataclasses import asdict
+
+    from newsgrep import api
+
+    v = api.show(article_id, index, query)
+    if v is None:
+        _err(f"no article with id {article_id!r}")
+        return EXIT_NO_MATCH
+    if as_json:
+        from newsgrep.render.jsonl import write_json
+
+        write_json(asdict(v.article), sys.stdout)
+        return EXIT_MATCH
+    from newsgrep.render.research import show_text
+    from newsgrep.render.terminal import make_console
+
+    console = _console(color)
+    if console is None:
+        show_text(v, make_console(sys.stdout, "never"), False)
+    elif sys.stdout.isatty():
+        with console.pager(styles=True):
+            show_text(v, console, True)
+    else:
+        show_text(v, console, True)
+    return EXIT_MATCH
+
+
+@cli.command()
+@click.argument("query", required=False)
+@index_option
+@_filters
+@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+              help="Order of the records (without a query: by id, or by date).")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one Article a line (the default).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with the Article's columns.")
+def export(query: str | None, index: str | None, since: str | None, until: str | None,
+           source: str | None, variants: bool, sort: str, as_json: bool, as_csv: bool) -> int:
+    """Write the whole records of the matches (or of every article) as JSON Lines or CSV."""
+
+    from newsgrep import api
+    from newsgrep.models import ARTICLE_FIELDS
+
+    fmt = _format(as_json, as_csv)
+    records = api.export(query, index, _options(api, since, until, source, variants, sort))
+    n = _write_records(records, ARTICLE_FIELDS, "csv" if fmt == "csv" else "json")
+    return EXIT_MATCH if n else EXIT_NO_MATCH
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@_filters
+@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@click.option("--width", type=int, default=40, show_default=True, help="Characters of context each side.")
+@click.option("--sort", type=click.Choice(["left", "right", "date"]), default="date", show_default=True,
+              help="Order by the words left or right of the keyword, or by date.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: id, date, left, match, right.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV: id, date, left, match, right.")
+@color_option
+def kwic(query: str, index: str | None, since: str | None, until: str | None, source: str | None,
+         variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str) -> int:
+    """Keyword in context: every occurrence of the query's words, one per line, aligned."""
+
+    from newsgrep import api
+
+    fmt = _format(as_json, as_csv)
+    lines = api.kwic(query, index, _options(api, since, until, source, variants), width, sort)
+    if fmt != "text":
+        _write_records(lines, ("id", "date", "left", "match", "right"), fmt)
+    else:
+        from newsgrep.render.research import kwic_lines
+
+        kwic_lines(lines, width, sys.stdout, _console(color))
+    return EXIT_MATCH if lines else EXIT_NO_MATCH
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@_filters
+@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
+              show_default=True, help="Length of a period.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: period, count, total, share.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV: period, count, total, share.")
+@color_option
+def timeline(query: str, index: str | None, since: str | None, until: str | None,
+             source: str | None, variants: bool, by: str, as_json: bool, as_csv: bool,
+             color: str) -> int:
+    """Matching articles per period, drawn as bars, with each period's share of all articles."""
+
+    from newsgrep import api
+
+    fmt = _format(as_json, as_csv)
+    tl = api.timeline(query, index, _options(api, since, until, source, variants), by)
+    if fmt != "text":
+        _write_records(tl.rows, ("period", "count", "total", "share"), fmt)
+    else:
+        from newsgrep.render.research import timeline_text
+
+        timeline_text(tl, sys.stdout, _console(color))
+    if tl.undated:
+        _err(f"{tl.undated:,} undated matching article(s) left out of the timeline")
+    return EXIT_MATCH if tl.rows or tl.undated else EXIT_NO_MATCH
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def stats(index: str | None, as_json: bool) -> int:
+    """Describe the index: articles, date range, sources, size, location, last update."""
+    from dataclasses import asdict
+
+    from newsgrep import api
+
+    st = api.stats(index)
+    if as_json:
+        from newsgrep.render.jsonl import write_json
+
+        write_json(asdict(st), sys.stdout)
+    else:
+        from newsgrep.render.research import stats_text
+
+        stats_text(st, sys.stdout)
+    return EXIT_MATCH
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -293,6 +502,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug: report it in one line, never hide it
+        if _state["debug"]:
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} "
+             "(run with --debug for the traceback, and please report it)")
+        sys.exit(EXIT_ERROR)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -92,3 +92,53 @@ class IndexStats:
     size_bytes: int
     updated: str | None
     version: str | None
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    """One occurrence of a query word with its context: keyword in context."""
+
+    id: str
+    date: str | None
+    left: str
+    match: str
+    right: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """Matching articles in one period, beside all articles of that period."""
+
+    period: str
+    count: int
+    total: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Hits per period, first to last period with a hit; undated hits counted apart."""
+
+    by: str
+    rows: tuple[TimelineRow, ...]
+    undated: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """A whole article with the character spans of the query's words in its title and body."""
+
+    article: Article
+    title_highlights: tuple[tuple[int, int], ...] = ()
+    body_highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a query was read, for a methods section."""
+
+    query: str
+    parsed: str
+    mode: str
+    terms: tuple[tuple[str, str, int], ...]  # (field, term, document count)
+    matches: int

@@ -5,13 +5,13 @@ from __future__ import annotations
 from math import log
 from typing import Any
 
-from whoosh import fields, scoring
+from whoosh import columns, fields, scoring
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from newsgrep.index.analysis import NewsAnalyzer
 
 # Bump when the schema or what goes into it changes; an index built otherwise is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_BOOST = 2.0
 SEARCH_FIELDS = ("title", "body")
 
@@ -38,7 +38,8 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         author=fields.STORED(),
         lang=fields.STORED(),
-        minhash=fields.STORED(),
+        source_name=fields.COLUMN(columns.VarBytesColumn()),
+        minhash=fields.COLUMN(columns.VarBytesColumn()),
     )
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from newsgrep.errors import QueryError, UsageError
-from newsgrep.index import store
+from newsgrep.index import columns, store
+from newsgrep.index.columns import UNDATED
 from newsgrep.index.highlight import find_matches, make_snippets, match_spec, matched_words
 from newsgrep.index.schema import SEARCH_FIELDS, TITLE_BOOST, weighting
-from newsgrep.models import Hit
+from newsgrep.models import Explanation, Hit
 
 SORTS = ("relevance", "newest", "oldest")
-UNDATED = 2**63
 
 
 @dataclass(frozen=True)
@@ -137,18 +137,60 @@ class Searcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def parse(self, text: str, any_terms: bool = False) -> Any:
-        """Parse a query for this index."""
-        return parse_query(text, self.ix.schema, any_terms)
+    def parse(self, text: str, any_terms: bool = False, variants: bool = False) -> Any:
+        """Parse a query for this index; with ``variants``, names match their other spellings."""
+        if not variants:
+            return parse_query(text, self.ix.schema, any_terms)
+        from newsgrep.index.variants import expand, quote_names
 
-    def count(self, q: Any, filters: Filters = Filters()) -> int:
-        """Count every matching article."""
+        return expand(parse_query(quote_names(text), self.ix.schema, any_terms),
+                      self.searcher.reader())
+
+    def matching(self, q: Any, filters: Filters = Filters()) -> list[int]:
+        """Return the numbers of every matching document, unranked."""
+        results = self.searcher.search(q, limit=None, scored=False, filter=filters.query())
+        return sorted(results.docs())
+
+    def matching_all(self, filters: Filters) -> list[int]:
+        """Return every document that passes the filters, whatever it says."""
+        from whoosh import query
+
+        return self.matching(query.Every(), filters)
+
+    def ranked(self, q: Any, limit: int | None, filters: Filters, sort: str) -> list[tuple[float, str, int]]:
+        """Return (score, id, docnum) of matches in rank or date order."""
+        if sort == "relevance":
+            return self._ranked(q, limit, filters.query())
+        return self._by_date(q, limit, filters.query(), newest=sort == "newest")
+
+    def groups(self, ranked: list[tuple[float, str, int]]) -> list[tuple[float, str, int, list[int]]]:
+        """Group near-duplicate hits: the earliest article of a group stands for it, at the
+        rank of its best-scoring member; the others are listed with it."""
+        from newsgrep.index.dedup import group
+
+        reader = self.searcher.reader()
+        sketches = columns.byte_values(reader, "minhash")
+        dates = columns.dates(reader)
+        by_doc = {d: (s, i) for s, i, d in ranked}
+        order = sorted(by_doc, key=lambda d: (dates[d], by_doc[d][1]))
+        grouped = group({d: sketches[d] for d in by_doc}, order)
+        out = []
+        for rep, members in grouped.items():
+            best = max(by_doc[m][0] for m in members)
+            out.append((best, by_doc[rep][1], rep, [m for m in members if m != rep]))
+        out.sort(key=lambda t: (-t[0], t[1]))
+        return out
+
+    def count(self, q: Any, filters: Filters = Filters(), dedup: bool = False) -> int:
+        """Count every matching article (or, with ``dedup``, every group of near-duplicates)."""
+        if dedup:
+            return len(self.groups(self._ranked(q, None, filters.query())))
         results = self.searcher.search(q, limit=None, scored=False, filter=filters.query())
         return len(results)
 
     def _ranked(self, q: Any, limit: int | None, fq: Any) -> list[tuple[float, str, int]]:
         """Return (score, id, docnum) of the top ``limit``, ties broken by id."""
-        ids = self.searcher.reader().column_reader("id")
+        ids = columns.ids(self.searcher.reader())
         if limit is None:
             res = self.searcher.search(q, limit=None, filter=fq)
             top = [(float(s), ids[d], d) for s, d in res.top_n]
@@ -167,8 +209,8 @@ class Searcher:
         """Return matches in date order, undated last, ties broken by id."""
         res = self.searcher.search(q, limit=None, filter=fq)
         scores = {d: float(s) for s, d in res.top_n}
-        ids = self.searcher.reader().column_reader("id")
-        dates = self.searcher.reader().column_reader("date", translate=False)
+        ids = columns.ids(self.searcher.reader())
+        dates = columns.dates(self.searcher.reader())
         dated, undated = [], []
         for d, s in scores.items():
             when = dates[d]  # microseconds since year 1; a missing date reads as 2**64 - 1
@@ -180,18 +222,32 @@ class Searcher:
         return out if limit is None else out[:limit]
 
     def hits(self, q: Any, *, limit: int | None = 10, filters: Filters = Filters(),
-             sort: str = "relevance", snippets: bool = True, qid: str | None = None) -> Iterator[Hit]:
+             sort: str = "relevance", snippets: bool = True, qid: str | None = None,
+             dedup: bool = False) -> Iterator[Hit]:
         """Run a parsed query and yield its hits in order."""
         if sort not in SORTS:
             raise UsageError(f"bad sort {sort!r}: use one of {', '.join(SORTS)}")
         fq = filters.query()
-        if sort == "relevance":
+        dupes: dict[int, list[int]] = {}
+        if dedup:
+            grouped = self.groups(self._ranked(q, None, fq))
+            dupes = {rep: others for _, _, rep, others in grouped}
+            ranked = [(s, i, d) for s, i, d, _ in grouped]
+            if sort != "relevance":
+                keep = set(dupes)
+                ranked = [r for r in self._by_date(q, None, fq, sort == "newest") if r[2] in keep]
+            ranked = ranked if limit is None else ranked[:limit]
+        elif sort == "relevance":
             ranked = self._ranked(q, limit, fq)
         else:
             ranked = self._by_date(q, limit, fq, newest=sort == "newest")
         spec = match_spec(q, self.searcher.reader()) if snippets else None
+        ids = columns.ids(self.searcher.reader())
         for rank, (score, _id, docnum) in enumerate(ranked, 1):
-            yield self._hit(rank, score, docnum, spec, qid)
+            hit = self._hit(rank, score, docnum, spec, qid)
+            if dedup:
+                hit = replace(hit, duplicates=tuple(ids[d] for d in dupes.get(docnum, [])))
+            yield hit
 
     def _hit(self, rank: int, score: float, docnum: int, spec: Any, qid: str | None) -> Hit:
         doc = self.searcher.stored_fields(docnum)
@@ -207,6 +263,30 @@ class Searcher:
                    title=doc.get("title") or "", date=doc.get("date_text"),
                    source=doc.get("source") or None, url=doc.get("url"), snippets=snippets,
                    matched_terms=terms, qid=qid)
+
+    def explain(self, q: Any, text: str, options: Any) -> Explanation:
+        """Describe a parsed query: its form, its expanded terms with document counts."""
+        reader = self.searcher.reader()
+        terms = set()
+        for fieldname, term in q.iter_all_terms(phrases=True):
+            terms.add((fieldname, term))
+        for leaf in q.leaves():
+            try:
+                terms.update(leaf.expanded_terms(reader))
+            except Exception:  # a leaf that cannot expand (e.g. a range) is shown as parsed
+                continue
+        rows = []
+        for fieldname, term in sorted(terms, key=lambda t: (t[0], str(t[1]))):
+            word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            try:
+                df = reader.doc_frequency(fieldname, term)
+            except Exception:  # non-text fields (dates) have no simple term statistics
+                df = 0
+            rows.append((fieldname, word, int(df)))
+        mode = ("any word (OR)" if options.any_terms else "all words (AND)") + (
+            ", spelling variants" if options.variants else "")
+        return Explanation(query=text, parsed=str(q), mode=mode, terms=tuple(rows),
+                           matches=self.count(q, options.filters(), options.dedup))
 
     def document(self, article_id: str) -> dict[str, Any] | None:
         """Return the stored fields of one article, or None."""

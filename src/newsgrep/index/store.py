@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsgrep import __version__
 from newsgrep.errors import IndexMissing, IndexOutdated, NewsgrepError
 
 INDEX_NAME = "articles"

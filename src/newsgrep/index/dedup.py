@@ -1,0 +1,96 @@
+"""Near-duplicate detection: bottom-k MinHash sketches of word shingles, computed at index time.
+
+Each body gets a sketch: the K smallest 32-bit hashes of its 5-word shingles (words folded the way
+the index folds them). Two sketches estimate the Jaccard similarity of their shingle sets: among the
+K smallest hashes of their union, the share found in both. Reprints of one wire story with small
+edits (a new headline, a byline, a dropped paragraph) share most shingles; different stories share
+almost none. Candidates are found cheaply by the few smallest hashes (a pair with high similarity
+shares some of them), then confirmed with the whole sketch.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import struct
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from newsgrep.index.analysis import fold
+
+K = 64               # hashes kept per sketch
+SHINGLE = 5          # words per shingle
+BANDS = 8            # smallest hashes used to find candidate pairs
+THRESHOLD = 0.6      # estimated Jaccard similarity that makes two articles duplicates
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def sketch(text: str) -> bytes:
+    """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints."""
+    words = [fold(w) for w in _WORDS.findall(text)]
+    if not words:
+        return b""
+    if len(words) < SHINGLE:
+        shingles = {" ".join(words)}
+    else:
+        shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    hashes = heapq.nsmallest(K, {zlib.crc32(s.encode("utf-8")) for s in shingles})
+    return struct.pack(f"<{len(hashes)}I", *hashes)
+
+
+def unpack(data: bytes) -> tuple[int, ...]:
+    """Return the hashes of a packed sketch."""
+    return struct.unpack(f"<{len(data) // 4}I", data) if data else ()
+
+
+def similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimate the Jaccard similarity of two sorted bottom-K sketches."""
+    if not a or not b:
+        return 0.0
+    union = heapq.nsmallest(K, set(a) | set(b))
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / len(union)
+
+
+def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[int]]:
+    """Group near-duplicates: return {representative: [members...]}, each list in ``order``.
+
+    ``order`` ranks the documents (e.g. by date, then id); the first member of each group in that
+    order represents it. Documents without a sketch stand alone.
+    """
+    ranked = list(order)
+    pos = {d: i for i, d in enumerate(ranked)}
+    parent = {d: d for d in ranked}
+
+    def find(d: int) -> int:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    hashes = {d: unpack(sketches.get(d, b"")) for d in ranked}
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for d in ranked:
+        for h in hashes[d][:BANDS]:
+            buckets[h].append(d)
+    checked: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                if find(a) != find(b) and similarity(hashes[a], hashes[b]) >= THRESHOLD:
+                    ra, rb = find(a), find(b)
+                    if pos[ra] <= pos[rb]:
+                        parent[rb] = ra
+                    else:
+                        parent[ra] = rb
+    groups: dict[int, list[int]] = defaultdict(list)
+    for d in ranked:
+        groups[find(d)].append(d)
+    return {members[0]: members for members in groups.values()}

@@ -1,0 +1,204 @@
+"""Research commands on real corpora: timeline, kwic, show, stats, export, --variants, --dedup."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsgrep import api
+from newsgrep.api import SearchOptions
+from newsgrep.cli import cli
+
+from conftest import REPO, SAMPLE, need_corpus
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
+    code = result.return_value if isinstance(result.return_value, int) else result.exit_code
+    return code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="session")
+def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reuters-21578, converted from its SGML by the benchmark helper (not by the product)."""
+    need_corpus("reuters21578")
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from corpora import build_reuters
+    finally:
+        sys.path.pop(0)
+    work = tmp_path_factory.mktemp("reuters")
+    jsonl = build_reuters(work / "reuters")
+    ix = work / "index"
+    report = api.build_index([str(jsonl)], str(ix))
+    assert report.ok and report.articles > 20000
+    return ix
+
+
+def test_coffee_timeline_adds_up_and_has_every_month(reuters_index: Path) -> None:
+    ix = str(reuters_index)
+    code, out, err = run("timeline", "coffee", "--by", "month", "--json", "--index", ix)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0
+    assert [r["period"] for r in rows] == [f"1987-{m:02d}" for m in range(2, 11)]
+    hits = int(run("search", "coffee", "-c", "--index", ix)[1])
+    assert sum(r["count"] for r in rows) == hits
+    for r in rows:
+        assert r["total"] >= r["count"] >= 0
+        assert r["share"] == (round(r["count"] / r["total"], 6) if r["total"] else 0)
+    assert any(r["count"] == 0 for r in rows) or all(r["count"] > 0 for r in rows)
+    code, out, _ = run("timeline", "coffee", "--by", "month", "--index", ix, "--color", "never")
+    assert code == 0 and out.splitlines()[0].startswith("1987-02 ") and "█" in out
+
+
+def test_timeline_respects_filters_and_periods(reuters_index: Path) -> None:
+    ix = str(reuters_index)
+    tl = api.timeline("coffee", ix, SearchOptions(since="1987-03", until="1987-03"), by="week")
+    assert tl.rows and all(r.period.startswith("1987-W") for r in tl.rows)
+    assert sum(r.count for r in tl.rows) == api.count("coffee", ix, SearchOptions(since="1987-03", until="1987-03"))
+    days = api.timeline("coffee", ix, SearchOptions(since="1987-03-02", until="1987-03-06"), by="day")
+    assert days.rows and days.rows[0].period >= "1987-03-02" and len(days.rows) <= 5
+    assert sum(r.count for r in days.rows) == api.count(
+        "coffee", ix, SearchOptions(since="1987-03-02", until="1987-03-06"))
+
+
+def test_kwic_on_reuters(reuters_index: Path) -> None:
+    ix = str(reuters_index)
+    code, out, _ = run("kwic", "coffee", "--width", "30", "--json", "--index", ix, "--since", "1987-10")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and rows
+    for r in rows:
+        assert list(r) == ["id", "date", "left", "match", "right"]
+        assert r["match"].lower().startswith("coffee")
+        assert len(r["left"]) <= 30 and len(r["right"]) <= 30
+        assert r["date"] >= "1987-10"
+    code, out, _ = run("kwic", "coffee", "--sort", "right", "--csv", "--index", ix, "--since", "1987-10")
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["id", "date", "left", "match", "right"] and len(table) == len(rows) + 1
+    rights = [r[4].lower().split() for r in table[1:]]
+    assert rights == sorted(rights)
+    code, out, _ = run("kwic", "coffee", "--index", ix, "--since", "1987-10", "--color", "never")
+    lines = out.splitlines()
+    assert len(lines) == len(rows)
+    col = lines[0].lower().index("coffee")
+    assert all(line.lower().index("coffee", col - 2) in range(col - 2, col + 3) for line in lines[:20])
+
+
+def test_show_stats_export_on_reuters(reuters_index: Path) -> None:
+    ix = str(reuters_index)
+    first = next(api.search("coffee quota", ix))
+    code, out, _ = run("show", first.id, "--index", ix, "--json")
+    rec = json.loads(out)
+    assert code == 0 and list(rec) == ["id", "path", "title", "body", "date", "source", "url", "author", "lang"]
+    assert rec["id"] == first.id and "quota" in rec["body"].lower()
+    code, out, _ = run("show", first.id, "--index", ix, "--query", "coffee", "--color", "always")
+    assert code == 0 and "\x1b[1;31m" in out and "THAI TRADERS" in out and "date: 1987-" in out
+    assert run("show", "no-such-id", "--index", ix)[0] == 1
+    code, out, _ = run("stats", "--json", "--index", ix)
+    st = json.loads(out)
+    assert st["articles"] > 20000 and st["first_date"].startswith("1987-02")
+    assert st["last_date"].startswith("1987-10") and st["sources"] == {"Reuters": st["articles"]}
+    undated = sum(1 for f in (reuters_index.parent / "reuters").glob("*.jsonl")
+                  for line in f.read_text(encoding="utf-8").splitlines() if json.loads(line)["date"] is None)
+    assert st["size_bytes"] > 1_000_000 and st["index"] == ix and st["undated"] == undated
+    code, out, _ = run("export", "coffee", "--csv", "--index", ix, "--until", "1987-03-05")
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["id", "path", "title", "body", "date", "source", "url", "author", "lang"]
+    assert len(table) - 1 == api.count("coffee", ix, SearchOptions(until="1987-03-05"))
+    code, out, _ = run("export", "coffee", "--index", ix, "--sort", "oldest", "--since", "1987-10")
+    dates = [json.loads(x)["date"] for x in out.splitlines()]
+    assert dates == sorted(dates) and len(dates) > 3
+
+
+def test_export_everything_without_query(sample_index: Path) -> None:
+    code, out, _ = run("export", "--index", str(sample_index))
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and len(rows) == 172
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    seed = [r for r in rows if r["source"] == "seed"][0]
+    assert seed["title"] == "12,000 people flee Idlib amid regime, Russian attacks"
+    assert "Search For Keyword" not in seed["body"]
+
+
+def _variant_corpus(tmp_path: Path) -> Path:
+    docs = tmp_path / "syria"
+    docs.mkdir()
+    (docs / "seed.txt").write_bytes((SAMPLE / "seed" / "000_149819f5d793fd8c.txt").read_bytes())
+    texts = {
+        "a.txt": "Shelling near Maarat al-Numan\n\nThe town of Maarat al-Numan was shelled again.",
+        "b.txt": "Displaced families\n\nFamilies fled Ma'arrat al-Nu'man towards the border.",
+        "c.txt": "Highway battle\n\nFighting reached Maarrat an-Numan on the M5 highway.",
+        "d.txt": "Hospital hit\n\nA hospital in Maʿarrat al-Nuʿmān was damaged.",
+        "decoy.txt": "Cabinet news\n\nThe minister Numan Kurtulmus met officials. Later, Marrat "
+                     "Smith, a visiting economist, spoke about trade.",
+    }
+    for name, text in texts.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return docs
+
+
+def test_variants_find_all_spellings_not_the_decoy(tmp_path: Path) -> None:
+    docs = _variant_corpus(tmp_path)
+    ix = str(tmp_path / "ix")
+    api.build_index([str(docs)], ix)
+    plain = {h.id for h in api.search('"Maarat al-Numan"', ix, SearchOptions(limit=None))}
+    assert plain == {"syria/a.txt"}
+    found = {h.id for h in api.search("Maarat al-Numan", ix, SearchOptions(limit=None, variants=True))}
+    assert found == {"syria/a.txt", "syria/b.txt", "syria/c.txt", "syria/d.txt", "syria/seed.txt"}
+    code, out, err = run("search", "Maarat al-Numan", "--variants", "--json", "--index", ix, "-n", "0")
+    terms = {r["id"]: r["matched_terms"] for r in map(json.loads, out.splitlines())}
+    assert set(terms["syria/seed.txt"]) >= {"marratinnuman", "maaret", "numaan", "numan"}
+    assert "syria/decoy.txt" not in terms
+    code, out, err = run("search", "Maarat al-Numan", "--variants", "--index", ix, "--color", "never")
+    assert code == 0 and "spellings found" in err and "marratinnuman (1)" in err
+
+
+def test_dedup_groups_reprints_of_a_wire_story(tmp_path: Path) -> None:
+    bbc = need_corpus("bbc")
+    story = (bbc / "business" / "001.txt").read_text(encoding="utf-8").split("\n")
+    title, paras = story[0], [p for p in story[1:] if p.strip()]
+    docs = tmp_path / "wire"
+    docs.mkdir()
+    body = "\n\n".join(paras)
+    (docs / "2005-01-10-original.txt").write_text(f"{title}\n\n{body}")
+    (docs / "2005-01-11-herald.txt").write_text(
+        f"TimeWarner profits jump on adverts\n\nBy our business staff\n\n{body.replace('Quarterly', 'Three-monthly')}")
+    (docs / "2005-01-12-gazette.txt").write_text(f"{title} (wire)\n\n" + "\n\n".join(paras[:-1]))
+    for name in ("business/002.txt", "business/003.txt", "tech/001.txt"):
+        src = bbc / name
+        (docs / name.replace("/", "-")).write_text(src.read_text(encoding="utf-8", errors="replace"))
+    ix = str(tmp_path / "ix")
+    api.build_index([str(docs)], ix)
+    q = "TimeWarner"
+    assert api.count(q, ix) == 3
+    hits = list(api.search(q, ix, SearchOptions(dedup=True)))
+    assert len(hits) == 1
+    assert hits[0].id == "wire/2005-01-10-original.txt"
+    assert set(hits[0].duplicates or ()) == {"wire/2005-01-11-herald.txt", "wire/2005-01-12-gazette.txt"}
+    assert api.count(q, ix, SearchOptions(dedup=True)) == 1
+    code, out, _ = run("search", q, "--dedup", "--json", "--index", ix)
+    row = json.loads(out)
+    assert row["duplicates"] == sorted(row["duplicates"]) or len(row["duplicates"]) == 2
+    other = {h.id for h in api.search("profit OR games OR sales", ix, SearchOptions(dedup=True, limit=None))}
+    assert len(other) >= 3  # different stories stay apart
+
+
+def test_dedup_on_bbc_finds_the_known_duplicate(bbc_index: Path) -> None:
+    hits = list(api.search('"quit claim"', str(bbc_index), SearchOptions(dedup=True, limit=None)))
+    plain = list(api.search('"quit claim"', str(bbc_index), SearchOptions(limit=None)))
+    assert len(plain) >= 2 and len(hits) == len(plain) - 1
+    grouped = [h for h in hits if h.duplicates]
+    assert grouped and {grouped[0].id, *grouped[0].duplicates} == {"bbc/politics/218.txt", "bbc/politics/253.txt"}
+
+
+def test_explain_describes_the_query(sample_index: Path) -> None:
+    code, out, err = run("search", "Idlib refugee*", "--explain", "--index", str(sample_index), "-c")
+    assert code == 0 and out == "1\n"
+    assert "all words (AND)" in err and "idlib" in err and "refuge" in err
+    assert "matching articles: 1" in err

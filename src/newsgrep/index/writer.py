@@ -272,7 +272,12 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         progress.start(len(to_read), sum(f.size for f in to_read))
         if gone:
             session._w()
-        session.apply(_read_all(to_read, field_map, jobs), previous, gone)
+        from newsgrep.index import parallel
+
+        if parallel.worth_it(to_read, jobs):
+            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES)
+        else:
+            session.apply(_read_all(to_read, field_map, jobs), previous, gone)
     finally:
         session.close()
 

@@ -1,0 +1,220 @@
+"""Indexing on every core: worker processes read, analyse and write Whoosh segments of their own.
+
+Whoosh's own writer analyses and writes postings in one process, so reading files in a pool
+leaves the writer as the bottleneck. Here each worker keeps one Whoosh SegmentWriter (unlocked,
+as in Whoosh's MpWriter) and feeds it the articles of the files it is given; at the end of a batch
+it finishes its segment and hands it back. The main process holds the index's write lock, deletes
+the old versions of changed and gone files, resolves id collisions in file order exactly as the
+one-process path does (an article whose id another file holds is deleted from its segment), and
+commits the new segments with one table of contents. Only ids travel back to the main process,
+so its memory stays flat; each worker's pool spills to disk beyond ``WORKER_LIMIT_MB``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsgrep.errors import NewsgrepError
+from newsgrep.files import FoundFile
+from newsgrep.models import FileProblem
+
+if TYPE_CHECKING:
+    from newsgrep.index.writer import _Session
+
+TASK_FILES = 16          # files per task handed to a worker
+WORKER_LIMIT_MB = 96     # posting pool of each worker before it spills a run to disk
+MIN_FILES = 64           # fewer files than this are indexed in one process
+
+
+@dataclass
+class FileDone:
+    """What a worker did with one file: the ids it added, from docnum ``first`` on."""
+
+    index: int
+    worker: int
+    first: int
+    ids: list[str] = field(default_factory=list)
+    chars: int = 0
+    warnings: list[FileProblem] = field(default_factory=list)
+    error: str | None = None
+
+
+def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, results: Any) -> None:
+    """Index the files of each task into one new segment; hand the segment back at the end."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:
+        from whoosh.filedb.filestore import FileStorage
+        from whoosh.writing import SegmentWriter
+
+        from newsgrep.index.safe_pickle import install
+        from newsgrep.index.store import INDEX_NAME
+        from newsgrep.index.writer import _read_one, article_doc
+
+        install()
+        ix = FileStorage(index_dir).open_index(INDEX_NAME)
+        w = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+        while True:
+            task = tasks.get()
+            if task is None:
+                break
+            done = []
+            for i, found in task:
+                r = _read_one(found, field_map)
+                d = FileDone(i, number, w.docnum, warnings=r.warnings, error=r.error)
+                for a in r.articles:
+                    w.add_document(**article_doc(a))
+                    d.ids.append(a.id)
+                    d.chars += len(a.body) + len(a.title)
+                done.append(d)
+            results.put(("files", done))
+        if w._added:
+            segment = w._finalize_segment()
+        else:
+            w._close_segment()
+            segment = None
+        results.put(("segment", number, segment))
+    except BaseException:  # report anything to the main process, which raises it
+        results.put(("error", number, traceback.format_exc()))
+
+
+def _batches(files: Sequence[FoundFile], limit: int) -> Iterator[list[int]]:
+    """Split file positions into batches of about ``limit`` bytes, in order."""
+    batch: list[int] = []
+    size = 0
+    for i, f in enumerate(files):
+        batch.append(i)
+        size += f.size
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def apply_parallel(session: _Session, files: Sequence[FoundFile], field_map: dict[str, str],
+                   jobs: int, previous: dict[str, Any], gone: Sequence[str],
+                   batch_bytes: int) -> None:
+    """Index files in ``jobs`` worker processes, committing after each batch of bytes."""
+    report = session.report
+    w = session._w()
+    for path in gone:
+        w.delete_by_term("path", path)
+        report.removed += 1
+        session.pending_gone.append(path)
+    replacing = set(previous) | set(gone)
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    for batch in _batches(files, batch_bytes):
+        w = session._w()
+        for i in batch:
+            path = str(files[i].path)
+            if path in previous:
+                w.delete_by_term("path", path)
+        done, segments = _run_batch(ctx, session, files, batch, field_map, jobs)
+        _settle(session, files, done, segments, previous, replacing)
+        _commit(session, [s for s in segments.values() if s is not None])
+
+
+def _run_batch(ctx: Any, session: _Session, files: Sequence[FoundFile], batch: list[int],
+               field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, Any]]:
+    """Run the workers over one batch; return what they did with each file, and their segments."""
+    tasks, results = ctx.Queue(), ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(n, str(session.index_dir), field_map, tasks, results),
+                           daemon=True) for n in range(min(jobs, len(batch)))]
+    for p in workers:
+        p.start()
+    for k in range(0, len(batch), TASK_FILES):
+        tasks.put([(i, files[i]) for i in batch[k:k + TASK_FILES]])
+    for _ in workers:
+        tasks.put(None)
+    done: list[FileDone] = []
+    segments: dict[int, Any] = {}
+    try:
+        while len(segments) < len(workers):
+            try:
+                msg = results.get(timeout=1.0)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in workers):
+                    raise NewsgrepError("an indexing worker process died; nothing of this batch "
+                                        "was committed") from None
+                continue
+            if msg[0] == "files":
+                done.extend(msg[1])
+                for d in msg[1]:
+                    f = files[d.index]
+                    session.progress.advance(1, len(d.ids), f.size)
+            elif msg[0] == "segment":
+                segments[msg[1]] = msg[2]
+            else:
+                raise NewsgrepError(f"an indexing worker failed:\n{msg[2]}")
+    finally:
+        for p in workers:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+    done.sort(key=lambda d: d.index)
+    return done, segments
+
+
+def _settle(session: _Session, files: Sequence[FoundFile], done: list[FileDone],
+            segments: dict[int, Any], previous: dict[str, Any], replacing: set[str]) -> None:
+    """Report each file in order; delete from its segment an article whose id is taken."""
+    from newsgrep.index import store
+    from newsgrep.models import Article
+
+    report = session.report
+    for d in done:
+        f = files[d.index]
+        report.warnings.extend(d.warnings)
+        if d.error:
+            report.skipped.append(FileProblem(str(f.path), d.error))
+            continue
+        path = str(f.path)
+        if path in previous:
+            report.updated += 1
+        else:
+            report.added += 1
+        kept = 0
+        for n, article_id in enumerate(d.ids):
+            owner = session._collides(Article(article_id, path, "", ""), replacing)
+            if owner is not None:
+                segments[d.worker].delete_document(d.first + n)
+                report.skipped.append(FileProblem(
+                    path, f"id {article_id!r} is already used by an article of {owner}; "
+                          "record skipped (use --map id=KEY for another id field)"))
+                continue
+            session.known_ids[article_id] = path
+            kept += 1
+        report.articles += kept
+        report.files_read += 1
+        report.bytes_read += f.size
+        session.pending.append(store.FileRecord(path, str(f.root), f.mtime_ns, f.size, kept))
+        session.pending_docs += kept
+        session.pending_bytes += d.chars
+
+
+def _commit(session: _Session, segments: list[Any]) -> None:
+    """Commit the main writer's deletions together with the workers' segments."""
+    w = session._w()
+    final = w._merge_segments(None, None, None)
+    final.extend(segments)
+    if w._added:
+        final.append(w._finalize_segment())
+    else:
+        w._close_segment()
+    w._commit_toc(final)
+    w._finish()
+    session.writer = None
+    session.commit()
+
+
+def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:
+    """Tell whether to index in worker processes."""
+    return jobs > 1 and len(files) >= MIN_FILES
+

@@ -4,8 +4,8 @@
 "Marratinnuman" are one town. Each word is reduced to a skeleton: folded (case, accents,
 apostrophes and ʿ ʾ ’ gone, as the index already does), a few spelling pairs merged (q/k, kh/k,
 dh/d, th/t, gh/g, ph/f, ou/u, ee/i), vowels after the first letter dropped, doubled letters made one.
-Index words with the same skeleton, and vowels that agree (as many vowel groups, each alike:
-a~e, o~u, i~e~y), are variants. An Arabic article before a hyphen (al-, an-, el-,
+Index words with the same skeleton, and vowels that agree (as many vowel groups, each starting
+alike: a~e, o~u, i~e~y), are variants. An Arabic article before a hyphen (al-, an-, el-,
 ad-, ...) is optional, and a multi-word name also matches its words run together ("Marratinnuman":
 skeleton of "Marrat" + "in" + "Numan"). Words of a name must stand next to each other (an article or
 one other word between), so that an article with "Numan" and "Marrat" apart does not match.
@@ -53,13 +53,15 @@ def _vowels(word: str) -> list[str]:
 
 
 def _compatible(x: str, y: str) -> bool:
-    return any(c in cls and d in cls for cls in _VOWEL_CLASSES for c in x for d in y) or bool(
-        set(x) & set(y))
+    """Compare two vowel groups by their first vowels: "aa"~"a"~"e", "o"~"u", "ei"~"i"."""
+    a, b = x[0], y[0]
+    return a == b or any(a in cls and b in cls for cls in _VOWEL_CLASSES)
 
 
 def vowels_agree(a: str, b: str) -> bool:
     """Tell whether two words' vowels could be one name's transliterations: as many vowel groups,
-    each pair alike (a~e, o~u, i~e~y): "Maaret" for "Maarat", not "Marti" or "nominee" for "Numan"."""
+    each pair starting alike (a~e, o~u, i~e~y): "Maaret" for "Maarat", "Hossein" for "Hussein",
+    not "Marti" or "nominee" for "Numan", nor "quieter" for "Qatar"."""
     va, vb = _vowels(a), _vowels(b)
     return len(va) == len(vb) and all(_compatible(x, y) for x, y in zip(va, vb))
 

@@ -39,14 +39,19 @@ def show_text(v: ArticleView, console: Any, color: bool) -> None:
     console.print(_styled(a.body, v.body_highlights, color))
 
 
+def _flat(text: str) -> str:
+    """Make context one line without trimming it (its spaces separate it from the keyword)."""
+    return " ".join(strip_controls(text).split("\n")).replace("\t", " ")
+
+
 def kwic_lines(lines: list[KwicLine], width: int, out: IO[str] | None, console: Any) -> None:
     """Print keyword-in-context lines: id and date, then the keyword centred and aligned."""
     from rich.text import Text
 
     idw = min(40, max((len(k.id) for k in lines), default=0))
     for k in lines:
-        left = one_line(k.left)[-width:].rjust(width)
-        right = one_line(k.right)[:width]
+        left = _flat(k.left)[-width:].rjust(width)
+        right = _flat(k.right)[:width]
         head = f"{k.id[-idw:]:<{idw}}  {(k.date or 'undated')[:10]:<10}  "
         if console is None:
             assert out is not None

@@ -177,3 +177,14 @@ def test_help_is_fast_to_import() -> None:
             "print(','.join(bad))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert p.returncode == 0 and p.stdout.strip() == ""
+
+
+def test_batch_csv_adds_qid_column(sample_index: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    batch = tmp_path / "q.txt"
+    batch.write_text("a\tIdlib\nb\tMagnitogorsk\n")
+    code, out, _ = run("search", "--batch", str(batch), "--index", str(sample_index), "--csv", "-n", "1")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0][-1] == "qid" and [r[-1] for r in rows[1:]] == ["a", "b"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -92,13 +93,25 @@ def matched_words(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]
     return list(seen)
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+(?=[\"'“‘(]?[A-Z])")
+
+
 def _window(text: str, center_start: int, center_end: int, size: int) -> tuple[int, int]:
-    """Pick about ``size`` characters around a match, cut at word boundaries."""
+    """Pick about ``size`` characters around a match: from the start of its sentence when that
+    is near enough, else from a word boundary; ending at a word boundary."""
     room = max(0, size - (center_end - center_start))
     start = max(0, center_start - room // 3)
+    reach = max(0, center_start - (room * 2) // 3)
+    sentence = None
+    for m in _SENTENCE_END.finditer(text, reach, center_start):
+        sentence = m.end()
+    if sentence is not None:
+        start = sentence
+    elif reach == 0:
+        start = 0
     end = min(len(text), start + size)
-    start = max(0, min(start, end - size))
-    if start > 0:
+    start = max(0, min(start, end - size)) if sentence is None else start
+    if start > 0 and sentence is None:
         sp = text.find(" ", start, center_start)
         start = sp + 1 if sp != -1 else start
     if end < len(text):

@@ -23,6 +23,7 @@ class FoundFile:
     kind: str
     mtime_ns: int
     size: int
+    boilerplate: frozenset[int] = frozenset()  # keys of the lines its folder repeats (text files)
 
 
 @dataclass

@@ -56,7 +56,8 @@ class _Read:
 
 
 def _read_one(found: FoundFile, field_map: dict[str, str]) -> _Read:
-    ctx = FileContext(found.path, found.file_id, found.kind, field_map)
+    ctx = FileContext(found.path, found.file_id, found.kind, field_map,
+                      boilerplate=found.boilerplate)
     out = _Read(found)
     try:
         for article in read_articles(ctx):
@@ -265,10 +266,15 @@ def _plan(session: _Session, roots: Sequence[Path], include: Sequence[str],
 
 def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map: dict[str, str],
                 include: Sequence[str], exclude: Sequence[str], progress: Progress,
-                report: IndexReport) -> None:
+                report: IndexReport, keep_boilerplate: bool | None = None) -> None:
+    from newsgrep.index import boilerplate_store
+
     session = _Session(index_dir, progress, report)
     try:
         to_read, previous, gone = _plan(session, roots, include, exclude)
+        learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate)
+        to_read, previous = learned.to_read, learned.previous
+        report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
         progress.start(len(to_read), sum(f.size for f in to_read))
         if gone:
             session._w()
@@ -278,6 +284,7 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
             parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES)
         else:
             session.apply(_read_all(to_read, field_map, jobs), previous, gone)
+        learned.finish(session.catalog)
     finally:
         session.close()
 
@@ -285,20 +292,24 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
 def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = None,
                 rebuild: bool = False, field_map: dict[str, str] | None = None,
                 include: Sequence[str] = (), exclude: Sequence[str] = (),
-                progress: Progress | None = None) -> IndexReport:
+                progress: Progress | None = None,
+                keep_boilerplate: bool | None = None) -> IndexReport:
     """Index files and folders incrementally; rebuild when asked or when settings changed."""
     started = time.perf_counter()
     progress = progress or _Silent()
     report = IndexReport()
     jobs = max(1, jobs or os.cpu_count() or 1)
     opts = dict(jobs=jobs, field_map=dict(field_map or {}), include=include, exclude=exclude,
-                progress=progress, report=report)
+                progress=progress, report=report, keep_boilerplate=keep_boilerplate)
     roots = list(dict.fromkeys(paths))
     outdated = False
     if store.exists(index_dir):
         catalog = store.open_catalog(index_dir)
         try:
             outdated = catalog.get("settings") != analysis_settings()
+            from newsgrep.index.boilerplate_store import remembered
+
+            opts["keep_boilerplate"] = remembered(catalog, keep_boilerplate)
             if outdated:
                 for old in catalog.roots():
                     if Path(old).exists() and Path(old) not in roots:
@@ -336,6 +347,9 @@ def remove_paths(paths: Sequence[Path], index_dir: Path) -> IndexReport:
             gone.extend(session.catalog.files_under(str(p)))
         gone = list(dict.fromkeys(gone))
         session.apply([], {}, gone)
+        from newsgrep.index.boilerplate_store import forget
+
+        forget(session.catalog, gone)
     finally:
         session.close()
     report.seconds = time.perf_counter() - started

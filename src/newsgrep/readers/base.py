@@ -20,6 +20,7 @@ class FileContext:
     field_map: dict[str, str] = field(default_factory=dict)
     warnings: list[FileProblem] = field(default_factory=list)
     size: int = 0
+    boilerplate: frozenset[int] = frozenset()  # keys of learned boilerplate lines to leave out
 
     @property
     def default_source(self) -> str | None:

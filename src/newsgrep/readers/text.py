@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from newsgrep.boilerplate import drop_lines
 from newsgrep.clean import clean_text, is_interface_line, one_line
 from newsgrep.dates import normalize_date
 from newsgrep.models import Article
@@ -57,10 +58,16 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return meta, lines[i:]
 
 
+def content_lines(text: str) -> tuple[dict[str, str], list[str]]:
+    """Clean a text file's content and split it into its header fields and its lines."""
+    return _front_matter(clean_text(text).split("\n"))
+
+
 def parse_text_article(text: str, ctx: FileContext, *, markdown: bool = False) -> Article:
     """Turn a text file's content into one Article."""
-    text = clean_text(text)
-    meta, lines = _front_matter(text.split("\n"))
+    meta, lines = content_lines(text)
+    if ctx.boilerplate:
+        lines = drop_lines(lines, ctx.boilerplate)
     title = meta.get("title", "")
     body_start = 0
     if not title:

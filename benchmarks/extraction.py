@@ -152,6 +152,30 @@ def run(data: Path, limit: int | None = None, jobs: int = 1) -> dict[str, object
             "seconds": {"newsgrep": ours_time, "trafilatura": theirs_time}}
 
 
+def index_bodies(data: Path, jobs: int) -> dict[str, str]:
+    """Index the pages with ``newsgrep index`` (the library call) and export every record."""
+    import tempfile
+
+    from newsgrep import api
+
+    with tempfile.TemporaryDirectory(prefix="newsgrep-extraction-") as tmp:
+        report = api.build_index([str(data / "html")], str(Path(tmp) / "ix"), jobs=jobs)
+        if not report.ok:
+            raise SystemExit(f"indexing failed: {report.skipped[:3]}")
+        return {Path(a.path).name.split(".")[0]: a.body for a in api.export(None, str(Path(tmp) / "ix"))}
+
+
+def check_index(data: Path, jobs: int) -> str:
+    """Check that the indexed and exported bodies are the reader's, page for page."""
+    bodies = index_bodies(data, jobs)
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf8"))
+    scores = [match(truth[k].get("articleBody", ""), bodies.get(k, "")) for k in truth]
+    m = metrics(scores)
+    return (f"`newsgrep index` + `export`: {len(bodies)} records of {len(truth)} pages; "
+            f"exported bodies score precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
+            f"F1 {m['f1']:.3f}.")
+
+
 def _versions() -> tuple[str, str]:
     from importlib.metadata import version
 
@@ -174,7 +198,7 @@ def table(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def section(result: dict[str, object], command: str) -> str:
+def section(result: dict[str, object], command: str, index_line: str = "") -> str:
     """Build the RESULTS.md section for this run."""
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, " \
@@ -195,6 +219,7 @@ def section(result: dict[str, object], command: str) -> str:
         "of one page's extraction in a worker process (both timed in the same process).",
         "",
         table(result),
+        *(["", index_line] if index_line else []),
     ])
 
 
@@ -217,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     ap.add_argument("--worst", type=int, default=0, help="list the N pages newsgrep scores worst")
+    ap.add_argument("--no-index", action="store_true",
+                    help="skip the check through `newsgrep index` and `export`")
     args = ap.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"benchmark data not found at {args.data}", file=sys.stderr)
@@ -229,9 +256,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for key, a, b in sorted(per_page, key=lambda r: r[1][0])[:args.worst]:
             print(f"{key[:12]}  newsgrep tp/fp/fn={a[0]:.2f}/{a[1]:.2f}/{a[2]:.2f}  "
                   f"trafilatura={b[0]:.2f}/{b[1]:.2f}/{b[2]:.2f}")
+    index_line = ""
+    if not args.quick and not args.no_index:
+        index_line = check_index(args.data, args.jobs)
+        print(index_line)
     if not args.quick and not args.no_write:
         command = "python benchmarks/extraction.py"
-        write_results(section(result, command))
+        write_results(section(result, command, index_line))
         print(f"wrote the extraction section of {RESULTS}", file=sys.stderr)
     return 0
 

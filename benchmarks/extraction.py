@@ -45,7 +45,7 @@ def shingles(text: str | None, n: int = 4) -> Counter[tuple[str, ...]]:
     """Count the n-token shingles of a text, as the benchmark does."""
     tokens = _TOKEN.findall(text or "")
     out: Counter[tuple[str, ...]] = Counter()
-    for i in range(0, max(1, len(tokens) - n + 1)):
+    for i in range(max(1, len(tokens) - n + 1)):
         shingle = tuple(tokens[i:i + n])
         if shingle:
             out[shingle] += 1
@@ -207,16 +207,18 @@ def section(result: dict[str, object], command: str, index_line: str = "") -> st
         "## Article extraction (HTML bodies)",
         "",
         f"`{command}` on {when} ({machine}).",
-        f"{result['pages']} pages of the Zyte/Scrapinghub Article Extraction Benchmark "
-        "(`../shared/corpora/html/article-extraction-benchmark/`), scored as its `evaluate.py` "
-        "does: 4-token shingles of `\\w+` tokens, per-page TP/FP/FN normalised by their sum, "
-        "precision and recall averaged over pages, F1 of the two averages. Both extractors ran "
-        "in the same run; newsgrep's bodies come through `newsgrep.readers` on each `.html.gz` file.",
+        (f"{result['pages']} pages of the Zyte/Scrapinghub Article Extraction Benchmark "
+         "(`../shared/corpora/html/article-extraction-benchmark/`), scored as its `evaluate.py` "
+         "does: 4-token shingles of `\\w+` tokens, per-page TP/FP/FN normalised by their sum, "
+         "precision and recall averaged over pages, F1 of the two averages. Both extractors ran "
+         "in the same run; newsgrep's bodies come through `newsgrep.readers` on each `.html.gz` "
+         "file."),
         "Published for this benchmark: trafilatura 2.0.0 F1 0.958, rs_trafilatura 0.970.",
-        "newsgrep's reader runs trafilatura in precision mode (its default output when precision "
-        "mode keeps less than half of it), puts back article chunks that the page template split "
-        "into sibling containers, and drops bare time-stamp and bullet lines. s/page: wall time "
-        "of one page's extraction in a worker process (both timed in the same process).",
+        ("newsgrep's reader runs trafilatura in precision mode (its default output when precision "
+         "mode keeps less than half of it), puts back article chunks that the page template split "
+         "into sibling containers, and drops bare time-stamp and bullet lines, 'Read more: ...' "
+         "cross-links and interface lines. s/page: wall time "
+         "of one page's extraction in a worker process (both timed in the same process)."),
         "",
         table(result),
         *(["", index_line] if index_line else []),

@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE, need_corpus
 
 from newsgrep import api
-from newsgrep.boilerplate import article_keys, drop_lines, is_boilerplate, line_key, threshold
+from newsgrep.boilerplate import (
+    article_keys,
+    drop_lines,
+    is_boilerplate,
+    line_key,
+    threshold,
+)
 from newsgrep.cli import cli
 from newsgrep.index import boilerplate_store, store
-
-from conftest import SAMPLE, need_corpus
 
 HEADER = ["THE DAILY PLANET", "Home | World | Business | Sport"]
 FOOTER = ["Share this story with your friends", "© 2019 The Daily Planet. All rights reserved."]

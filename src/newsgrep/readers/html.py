@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from newsgrep.clean import clean_text, one_line
+from newsgrep.clean import clean_text, is_interface_line, one_line
 from newsgrep.dates import normalize_date
 from newsgrep.errors import ReadError
 from newsgrep.models import Article
@@ -25,6 +25,10 @@ _NOT_TEXT = "//script|//style|//noscript|//template|//nav|//header|//footer|//as
 _JUNK_LINE = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|[-–—•·|*]+)$")
+# Cross-links to other articles that extractors keep inside the body: "Read more: ...".
+_TEASER = re.compile(r"^\[?(?:read more|related(?: post| articles?| stories| coverage)?|see also|"
+                     r"also on [\w.]+|more|you may also like|recommended|watch)\b\s*[:.…]",
+                     re.IGNORECASE)
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -56,8 +60,8 @@ def decode_page(data: bytes, name: str) -> str:
 
 def _parse_tree(html: str) -> Any:
     """Parse a page with lxml, or return None for markup that cannot be parsed at all."""
-    import lxml.etree
-    import lxml.html
+    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.html  # type: ignore[import-untyped]
 
     try:
         return lxml.html.document_fromstring(html)
@@ -95,11 +99,13 @@ def _extract(html: str) -> tuple[str, dict[str, Any]]:
 
 
 def _tidy_body(text: str, title: str) -> str:
-    """Drop a repeated headline at the top and lines that are bare time stamps or bullets."""
+    """Drop a repeated headline at the top, bare time stamps and bullets, "Read more: ..."
+    cross-links and interface lines."""
     lines = clean_text(text).split("\n")
     if lines and title and one_line(lines[0]).rstrip(".") == title.rstrip("."):
         lines = lines[1:]
-    return clean_text("\n".join(ln for ln in lines if not _JUNK_LINE.match(ln)))
+    return clean_text("\n".join(ln for ln in lines if not _JUNK_LINE.match(ln)
+                                 and not _TEASER.match(ln) and not is_interface_line(ln)))
 
 
 def parse_html(data: bytes, ctx: FileContext) -> Article:

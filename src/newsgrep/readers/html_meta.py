@@ -95,9 +95,10 @@ def _article_ld(tree: Any) -> dict[str, Any]:
     best: dict[str, Any] = {}
     for obj in _json_ld_objects(tree):
         types = _types(obj)
-        if any(t in _ARTICLE_TYPES for t in types) and (obj.get("headline") or obj.get("datePublished")):
-            if not best or ("webpage" in _types(best) and "webpage" not in types):
-                best = obj
+        described = any(t in _ARTICLE_TYPES for t in types) and (
+            obj.get("headline") or obj.get("datePublished"))
+        if described and (not best or ("webpage" in _types(best) and "webpage" not in types)):
+            best = obj
     return best
 
 

@@ -84,12 +84,12 @@ def _fallback_text(tree: Any) -> str:
     return tree.text_content()
 
 
-def _extract(html: str) -> tuple[str, dict[str, Any]]:
+def _extract(html: str, with_metadata: bool = True) -> tuple[str, dict[str, Any]]:
     """Run trafilatura for the main text (precision mode, default as the check) and metadata."""
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+    doc = trafilatura.bare_extraction(html, with_metadata=with_metadata, include_comments=False,
                                       include_tables=True, favor_precision=True)
     meta: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     precise = meta.get("text") or ""
@@ -115,7 +115,9 @@ def parse_html(data: bytes, ctx: FileContext) -> Article:
     html = decode_page(data, str(ctx.path))
     tree = _parse_tree(html) if html.strip() else None
     own = page_meta(tree) if tree is not None else PageMeta()
-    text, meta = _extract(html) if tree is not None else ("", {})
+    # trafilatura's own metadata (and its date guessing) only where the page's tags left a gap.
+    complete = bool(own.title and own.date and own.site_name and own.author and own.url)
+    text, meta = _extract(html, not complete) if tree is not None else ("", {})
     site = own.site_name or one_line(meta.get("sitename") or "") or None
     if site and site.startswith(("http://", "https://")):
         site = site.split("/")[2].removeprefix("www.")

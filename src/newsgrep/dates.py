@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from newsgrep.errors import UsageError
 
@@ -68,6 +67,8 @@ def normalize_date(value: object) -> str | None:
         if dt is not None and _valid(dt.year):
             return dt.isoformat()
     try:
+        from email.utils import parsedate_to_datetime  # only for RFC 2822 dates; slow to import
+
         dt = parsedate_to_datetime(text)
         if _valid(dt.year):
             return dt.isoformat()

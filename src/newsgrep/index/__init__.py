@@ -1,1 +1,5 @@
 """The only package that imports whoosh: schema, analysis, writing, searching, highlighting."""
+
+from newsgrep.index.lean import preload
+
+preload()

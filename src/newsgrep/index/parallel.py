@@ -1,8 +1,8 @@
 """Indexing on every core: worker processes read, analyse and write Whoosh segments of their own.
 
 Whoosh's own writer analyses and writes postings in one process, so reading files in a pool
-leaves the writer as the bottleneck. Here each worker keeps one Whoosh SegmentWriter (unlocked,
-as in Whoosh's MpWriter) and feeds it the articles of the files it is given; at the end of a batch
+leaves the writer as the bottleneck. Here each worker keeps one segment writer (unlocked, as in
+Whoosh's MpWriter; fastwrite.FastSegmentWriter) and feeds it the articles of the files it is given; at the end of a batch
 it finishes its segment and hands it back. The main process holds the index's write lock, deletes
 the old versions of changed and gone files, resolves id collisions in file order exactly as the
 one-process path does (an article whose id another file holds is deleted from its segment), and
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from newsgrep.index.writer import _Session
 
 TASK_FILES = 16          # files per task handed to a worker
-WORKER_LIMIT_MB = 96     # posting pool of each worker before it spills a run to disk
+WORKER_LIMIT_MB = 128    # posting pool of each worker before it spills a run to disk
 MIN_FILES = 64           # fewer files than this are indexed in one process
 
 
@@ -51,15 +51,15 @@ def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
         from whoosh.filedb.filestore import FileStorage
-        from whoosh.writing import SegmentWriter
 
+        from newsgrep.index.fastwrite import FastSegmentWriter
         from newsgrep.index.safe_pickle import install
         from newsgrep.index.store import INDEX_NAME
         from newsgrep.index.writer import _read_one, article_doc
 
         install()
         ix = FileStorage(index_dir).open_index(INDEX_NAME)
-        w = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+        w = FastSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
         while True:
             task = tasks.get()
             if task is None:

@@ -41,17 +41,31 @@ class Filters:
         return parts[0] if len(parts) == 1 else query.And(parts)
 
 
-def make_parser(schema: Any, any_terms: bool = False) -> Any:
-    """Return the query parser: Whoosh's language over title and body, AND unless --any."""
+_PARSERS: dict[tuple[int, bool, bool], tuple[Any, Any]] = {}
+
+
+def make_parser(schema: Any, any_terms: bool = False, dates: bool = True) -> Any:
+    """Return the query parser: Whoosh's language over title and body, AND unless --any.
+
+    Parsers are kept per schema and mode; ``dates=False`` leaves out the date parser (slow to
+    build), which only reads ``date:`` terms.
+    """
+    key = (id(schema), any_terms, dates)
+    kept = _PARSERS.get(key)
+    if kept is not None and kept[0] is schema:
+        return kept[1]
     from whoosh import qparser
-    from whoosh.qparser.dateparse import DateParserPlugin
 
     group = qparser.OrGroup if any_terms else qparser.AndGroup
     parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group,
                                       fieldboosts={"title": TITLE_BOOST, "body": 1.0})
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
-    parser.add_plugin(DateParserPlugin(free=False))
+    if dates:
+        from whoosh.qparser.dateparse import DateParserPlugin
+
+        parser.add_plugin(DateParserPlugin(free=False))
+    _PARSERS[key] = (schema, parser)
     return parser
 
 
@@ -103,7 +117,7 @@ def parse_query(text: str, schema: Any, any_terms: bool = False) -> Any:
 
     if not text or not text.strip():
         raise QueryError("empty query")
-    parser = make_parser(schema, any_terms)
+    parser = make_parser(schema, any_terms, dates="date" in text.lower())
     try:
         q = parser.parse(text)
     except Exception as exc:  # whoosh raises assorted types for malformed syntax
@@ -126,6 +140,17 @@ class Searcher:
         self.ix = store.open_for_search(index_dir)
         self.searcher = self.ix.searcher(weighting=weighting())
         self.analyzer = news_analyzer()
+        self._columns: dict[str, Any] = {}
+
+    def _column(self, name: str) -> Any:
+        """Return a column of the open index (id, date, or bytes), read once per Searcher."""
+        got = self._columns.get(name)
+        if got is None:
+            reader = self.searcher.reader()
+            got = (columns.ids(reader) if name == "id" else columns.dates(reader) if name == "date"
+                   else columns.byte_values(reader, name))
+            self._columns[name] = got
+        return got
 
     def close(self) -> None:
         """Release the index."""
@@ -168,9 +193,8 @@ class Searcher:
         rank of its best-scoring member; the others are listed with it."""
         from newsgrep.index.dedup import group
 
-        reader = self.searcher.reader()
-        sketches = columns.byte_values(reader, "minhash")
-        dates = columns.dates(reader)
+        sketches = self._column("minhash")
+        dates = self._column("date")
         by_doc = {d: (s, i) for s, i, d in ranked}
         order = sorted(by_doc, key=lambda d: (dates[d], by_doc[d][1]))
         grouped = group({d: sketches[d] for d in by_doc}, order)
@@ -190,7 +214,7 @@ class Searcher:
 
     def _ranked(self, q: Any, limit: int | None, fq: Any) -> list[tuple[float, str, int]]:
         """Return (score, id, docnum) of the top ``limit``, ties broken by id."""
-        ids = columns.ids(self.searcher.reader())
+        ids = self._column("id")
         if limit is None:
             res = self.searcher.search(q, limit=None, filter=fq)
             top = [(float(s), ids[d], d) for s, d in res.top_n]
@@ -209,8 +233,8 @@ class Searcher:
         """Return matches in date order, undated last, ties broken by id."""
         res = self.searcher.search(q, limit=None, filter=fq)
         scores = {d: float(s) for s, d in res.top_n}
-        ids = columns.ids(self.searcher.reader())
-        dates = columns.dates(self.searcher.reader())
+        ids = self._column("id")
+        dates = self._column("date")
         dated, undated = [], []
         for d, s in scores.items():
             when = dates[d]  # microseconds since year 1; a missing date reads as 2**64 - 1
@@ -242,7 +266,7 @@ class Searcher:
         else:
             ranked = self._by_date(q, limit, fq, newest=sort == "newest")
         spec = match_spec(q, self.searcher.reader()) if snippets else None
-        ids = columns.ids(self.searcher.reader())
+        ids = self._column("id")
         for rank, (score, _id, docnum) in enumerate(ranked, 1):
             hit = self._hit(rank, score, docnum, spec, qid)
             if dedup:

@@ -1,0 +1,67 @@
+"""The fast segment writer produces exactly the postings Whoosh's own field indexing does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsgrep.index.fastwrite import fast_indexer
+from newsgrep.index.schema import build_schema
+
+REPO = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "", "the of and", "Strikes, striking; struck!",
+    "Ma'arrat al-Nu'man: 12,000 people flee Idlib. Syria’s army — ÉLAN café, naïve 2.4% 1,5",
+    "prime minister " * 50,
+]
+
+
+def test_fast_indexer_gives_whoosh_postings_for_titles_and_bodies() -> None:
+    schema = build_schema()
+    texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]
+    for name in ("title", "body"):
+        field = schema[name]
+        fast = fast_indexer(field)
+        assert fast is not None
+        for text in texts:
+            assert sorted(fast(text)) == sorted(field.index(text)), text[:60]
+
+
+def test_fields_without_news_analysis_keep_whoosh_indexing() -> None:
+    schema = build_schema()
+    assert fast_indexer(schema["source"]) is None
+    assert fast_indexer(schema["id"]) is None
+
+
+def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) -> None:
+    from whoosh import index
+
+    from newsgrep.index.fastwrite import FastSegmentWriter
+    from newsgrep.index.safe_pickle import install
+
+    install()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]
+    texts += [(REPO / "corpus" / "wikinews" / "wikinews_2019.csv").read_text(encoding="utf-8")[:200_000]]
+    texts += TEXTS
+    postings = []
+    for name, fast in (("fast", True), ("whoosh", False)):
+        ix = index.create_in(str(tmp_path), build_schema(), indexname=name)
+        w = FastSegmentWriter(ix, _lk=False) if fast else ix.writer()
+        if fast:
+            w.pool.limit = 256 << 10  # spill a run every 256 kB (of Whoosh's estimate)
+        for i, text in enumerate(texts):
+            title, _, body = text.partition("\n")
+            w.add_document(id=str(i), path="p", title=title, body=body)
+        if fast:
+            assert w.pool.runs  # the pool spilled runs to disk
+            segment = w._finalize_segment()
+            main = ix.writer()
+            main._commit_toc([segment])
+            main._finish()
+        else:
+            w.commit()
+        with index.open_dir(str(tmp_path), indexname=name).searcher() as s:
+            r = s.reader()
+            postings.append([(f, t, list(r.postings(f, t).items_as("positions")))
+                             for f, t in r.all_terms() if f in ("title", "body")]
+                            + [r.doc_field_length(d, "body") for d in range(len(texts))])
+    assert postings[0] == postings[1]

@@ -184,3 +184,12 @@ def test_short_page_falls_back_to_visible_text(tmp_path: Path) -> None:
 ])
 def test_cut_site_name(title: str, site: str | None, expected: str) -> None:
     assert cut_site_name(title, site) == expected
+
+
+def test_xhtml_page_with_xml_declaration(tmp_path: Path) -> None:
+    body = "".join(f"<p>Paragraph {i} of a long report on the river bridge reopening after "
+                   "repairs in the old town.</p>" for i in range(6))
+    a = page(tmp_path, '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>'
+                       '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Bridge</title>'
+                       f"</head><body><article>{body}</article></body></html>", "page.xhtml")
+    assert a.title == "Bridge" and a.body.startswith("Paragraph 0 of a long report")

@@ -25,6 +25,7 @@ _NOT_TEXT = "//script|//style|//noscript|//template|//nav|//header|//footer|//as
 _JUNK_LINE = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|[-–—•·|*]+)$")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Cross-links to other articles that extractors keep inside the body: "Read more: ...".
 _TEASER = re.compile(r"^\[?(?:read more|related(?: post| articles?| stories| coverage)?|see also|"
                      r"also on [\w.]+|more|you may also like|recommended|watch)\b\s*[:.…]",
@@ -112,7 +113,8 @@ def parse_html(data: bytes, ctx: FileContext) -> Article:
     """Extract one Article from a page's bytes."""
     if looks_binary(data):
         raise ReadError(f"{ctx.path}: binary file, not a web page")
-    html = decode_page(data, str(ctx.path))
+    # An XHTML page's <?xml ... encoding=...?> makes lxml refuse the decoded text: drop it.
+    html = _XML_DECLARATION.sub("", decode_page(data, str(ctx.path)), count=1)
     tree = _parse_tree(html) if html.strip() else None
     own = page_meta(tree) if tree is not None else PageMeta()
     # trafilatura's own metadata (and its date guessing) only where the page's tags left a gap.

@@ -15,6 +15,7 @@ _ESCAPES = re.compile(
     r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"   # 8-bit OSC
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")  # lone halves, or undecodable bytes of a file name
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
 
@@ -26,7 +27,7 @@ def strip_controls(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
 def normalize_space(text: str) -> str:

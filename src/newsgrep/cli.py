@@ -28,13 +28,11 @@ def _err(message: str) -> None:
     click.echo(f"newsgrep: {strip_controls(message)}", err=True)
 
 
-def _shown_path(path: str, out: IO[str]) -> str:
-    """Return a path as printed by -l: stripped of controls for a terminal, plain text for a pipe."""
+def _shown_path(path: str) -> str:
+    """Return a path as printed by -l, with no control characters (--json keeps it exact)."""
     from newsgrep.clean import strip_controls
 
-    if hasattr(out, "isatty") and out.isatty():
-        return strip_controls(path)
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return strip_controls(path)
 
 
 def _filters(f: Any) -> Any:
@@ -273,7 +271,7 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
         for hit in hits:
             if hit.path not in seen:
                 seen.add(hit.path)
-                out.write(_shown_path(hit.path, out) + "\n")
+                out.write(_shown_path(hit.path) + "\n")
         return EXIT_MATCH if seen else EXIT_NO_MATCH
     if batch:
         hits = api.search_batch(queries, index, base, on_error=_err)

@@ -35,3 +35,9 @@ class UnsafeIndex(NewsgrepError):
 
 class ReadError(NewsgrepError):
     """A file that cannot be read as articles (binary, broken, unreadable)."""
+
+
+class Interrupted(NewsgrepError):
+    """The user stopped a run (Ctrl-C); what was committed before is kept."""
+
+    exit_code = 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,10 @@ def walk(root: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()) -
             st = path.stat()
         except OSError as exc:
             result.problems.append(FileProblem(str(path), exc.strerror or str(exc)))
+            return
+        if not stat.S_ISREG(st.st_mode):  # reading a FIFO would wait forever
+            result.problems.append(FileProblem(str(path), "not a regular file (a pipe, socket or "
+                                                          "device), skipped"))
             return
         result.files.append(FoundFile(path, root, f"{prefix}/{rel}", kind, st.st_mtime_ns,
                                       st.st_size))

@@ -124,13 +124,19 @@ def open_catalog(index_dir: Path) -> Catalog:
 
 def exists(index_dir: Path) -> bool:
     """Tell whether a newsgrep index is in a folder."""
-    from whoosh import index
+    from newsgrep.index.safe_pickle import index_exists
 
-    return (index_dir / CATALOG).exists() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    return (index_dir / CATALOG).exists() and index_exists(index_dir, INDEX_NAME)
 
 
 def open_for_search(index_dir: Path) -> Any:
     """Open an index for reading, checking that it exists and is current."""
+    from newsgrep.index.durable import during_swap
+
+    return during_swap(index_dir, _open_for_search)
+
+
+def _open_for_search(index_dir: Path) -> Any:
     from newsgrep.index.safe_pickle import open_index
     from newsgrep.index.schema import analysis_settings
 

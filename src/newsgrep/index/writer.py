@@ -15,14 +15,14 @@ from newsgrep import __version__
 from newsgrep.dates import to_instant
 from newsgrep.errors import IndexLocked, NewsgrepError
 from newsgrep.files import FoundFile, Walk, walk
-from newsgrep.index import store
+from newsgrep.index import durable, store
 from newsgrep.index.schema import analysis_settings, build_schema
 from newsgrep.models import Article, FileProblem, IndexReport
 from newsgrep.readers import read_articles
 from newsgrep.readers.base import FileContext
 
-COMMIT_DOCS = 20_000          # commit (a durable point to resume from) at least this often
-COMMIT_BYTES = 128 << 20
+COMMIT_DOCS = int(os.environ.get("NEWSGREP_COMMIT_DOCS", "20000"))  # a durable point at least this often
+COMMIT_BYTES = int(os.environ.get("NEWSGREP_COMMIT_BYTES", str(128 << 20)))
 LOCK_TIMEOUT = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
 
 
@@ -84,7 +84,7 @@ def _read_task(args: tuple[FoundFile, dict[str, str]]) -> _Read:
 def _read_all(files: Sequence[FoundFile], field_map: dict[str, str], jobs: int) -> Iterator[_Read]:
     """Read files, in worker processes when there are enough to pay for them."""
     if jobs > 1 and len(files) >= 64:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=durable.ignore_interrupts) as pool:
             yield from pool.map(_read_task, [(f, field_map) for f in files], chunksize=16)
     else:
         for f in files:
@@ -124,8 +124,6 @@ class _Session:
     """One indexing run into one index folder."""
 
     def __init__(self, index_dir: Path, progress: Progress, report: IndexReport) -> None:
-        from whoosh import index
-
         from newsgrep.index.safe_pickle import install
 
         install()
@@ -134,10 +132,8 @@ class _Session:
         self.report = report
         index_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = store.open_catalog(index_dir)
-        if index.exists_in(str(index_dir), indexname=store.INDEX_NAME):
-            self.ix = index.open_dir(str(index_dir), indexname=store.INDEX_NAME)
-        else:
-            self.ix = index.create_in(str(index_dir), build_schema(), indexname=store.INDEX_NAME)
+        self.ix = durable.open_or_create(index_dir, store.INDEX_NAME, build_schema)
+        durable.reconcile(self.ix, self.catalog)
         self.catalog.set_many({"settings": analysis_settings()})
         self.writer: Any = None
         self.pending: list[store.FileRecord] = []
@@ -289,6 +285,7 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         session.close()
 
 
+@durable.exclusive
 def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = None,
                 rebuild: bool = False, field_map: dict[str, str] | None = None,
                 include: Sequence[str] = (), exclude: Sequence[str] = (),
@@ -322,11 +319,7 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
         fresh = index_dir.with_name(index_dir.name + ".rebuild")
         shutil.rmtree(fresh, ignore_errors=True)
         _index_into(fresh, roots, **opts)  # type: ignore[arg-type]
-        old = index_dir.with_name(index_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        index_dir.rename(old)
-        fresh.rename(index_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        durable.swap_in(fresh, index_dir)
         report.rebuilt = True
     else:
         _index_into(index_dir, roots, **opts)  # type: ignore[arg-type]
@@ -334,6 +327,7 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
     return report
 
 
+@durable.exclusive
 def remove_paths(paths: Sequence[Path], index_dir: Path) -> IndexReport:
     """Drop the articles of files, or of every file below folders, from the index."""
     started = time.perf_counter()

@@ -25,7 +25,9 @@ class FileContext:
     @property
     def default_source(self) -> str | None:
         """Name the source after the file's folder."""
-        return self.path.parent.name or None
+        from newsgrep.clean import one_line
+
+        return one_line(self.path.parent.name) or None
 
     def text(self) -> str:
         """Read the whole file as text."""

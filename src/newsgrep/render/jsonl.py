@@ -33,7 +33,12 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
 
 def write_json(obj: Mapping[str, Any], out: IO[str]) -> None:
     """Write one JSON object as a line."""
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable file name): escape it
+        line = json.dumps(obj)
+    out.write(line + "\n")
 
 
 def csv_writer(out: IO[str]) -> Any:

@@ -1,0 +1,70 @@
+"""Concurrent use: searches during an `index` run, and a second `index` on the same index."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from test_crash import _cmd, _corpus, _env, _generation, _index, _state
+
+from newsgrep import api
+from newsgrep.errors import NewsgrepError
+
+
+def test_searches_and_a_second_index_during_an_index_run(tmp_path: Path) -> None:
+    a, b, n_a, n_b = _corpus(tmp_path / "corpus")
+    ix = tmp_path / "index"
+    first = subprocess.Popen(_cmd("index", str(a), str(b), "--index", str(ix), "--jobs", "2", "-q"),
+                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while _generation(ix) < 1:
+        assert first.poll() is None, first.communicate()[1]
+        time.sleep(0.01)
+    # A second run on the same index: gives up after its timeout with one clear line ...
+    impatient = subprocess.run(_cmd("index", str(a), "--index", str(ix)),
+                               env=_env(NEWSGREP_LOCK_TIMEOUT="1"), capture_output=True, text=True,
+                               timeout=120)
+    assert impatient.returncode == 2
+    assert "waiting for another newsgrep run" in impatient.stderr
+    assert "still writing" in impatient.stderr and "Traceback" not in impatient.stderr
+    # ... or waits for the first one and then finds nothing left to do.
+    patient = subprocess.Popen(_cmd("index", str(a), "--index", str(ix)), env=_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    counts: list[int] = []
+    failures: list[str] = []
+    while first.poll() is None:
+        try:
+            counts.append(api.count("year", str(ix)))
+            hits = list(api.search("said", str(ix), api.SearchOptions(limit=5)))
+            assert all(h.title for h in hits)
+        except NewsgrepError as exc:  # never expected: reported below with the message
+            failures.append(str(exc))
+        time.sleep(0.02)
+    _, err = first.communicate()
+    assert first.returncode == 0, err
+    out, err2 = patient.communicate(timeout=300)
+    assert patient.returncode == 0, err2
+    assert "waiting for another newsgrep run" in err2 and f"{n_a:,} unchanged" in err2
+    assert not failures, failures[:3]
+    assert len(counts) > 3 and counts == sorted(counts), "a search saw committed articles vanish"
+    ids, catalog = _state(ix)
+    assert len(ids) == n_a + n_b == sum(catalog.values())
+    assert counts[-1] <= api.count("year", str(ix))
+
+
+def test_searches_during_a_rebuild_see_the_whole_index_throughout(tmp_path: Path) -> None:
+    a, _, n_a, _ = _corpus(tmp_path / "corpus")
+    ix = tmp_path / "index"
+    done = _index(str(a), "--index", str(ix), "-q")
+    assert done.returncode == 0, done.stderr
+    expected = api.count("year", str(ix))
+    rebuild = subprocess.Popen(_cmd("index", str(a), "--rebuild", "--index", str(ix), "-q"),
+                               env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[int] = []
+    while rebuild.poll() is None:
+        seen.append(api.count("year", str(ix)))  # raises (and fails the test) on any error
+    _, err = rebuild.communicate()
+    assert rebuild.returncode == 0, err
+    seen.append(api.count("year", str(ix)))
+    assert len(seen) > 3 and set(seen) == {expected}
+    assert len(_state(ix)[0]) == n_a

@@ -65,16 +65,17 @@ class _RichProgress:
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TransferSpeedColumn)
+                                   TimeElapsedColumn)
 
         self.console = Console(stderr=True)
         self.bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("files · {task.fields[articles]:,} articles ·"),
-                            TransferSpeedColumn(), TimeElapsedColumn(), console=self.console,
-                            transient=True)
+                            TextColumn("files · {task.fields[articles]:,} articles · "
+                                       "{task.fields[mbps]:.1f} MB/s"),
+                            TimeElapsedColumn(), console=self.console, transient=True)
         self.task: Any = None
-        self.bytes_task: Any = None
         self.articles = 0
+        self.size = 0
+        self.started = 0.0
 
     def __enter__(self) -> _RichProgress:
         self.bar.__enter__()
@@ -84,11 +85,19 @@ class _RichProgress:
         self.bar.__exit__(*exc)  # type: ignore[arg-type]
 
     def start(self, files: int, size: int) -> None:
-        self.task = self.bar.add_task("index", total=files, articles=0)
+        import time
+
+        self.started = time.perf_counter()
+        self.task = self.bar.add_task("index", total=files, articles=0, mbps=0.0)
 
     def advance(self, files: int, articles: int, size: int) -> None:
+        import time
+
         self.articles += articles
-        self.bar.update(self.task, advance=files, articles=self.articles)
+        self.size += size
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        self.bar.update(self.task, advance=files, articles=self.articles,
+                        mbps=self.size / 1e6 / elapsed)
 
     def message(self, text: str) -> None:
         self.bar.console.print(text, markup=False, highlight=False)
@@ -175,7 +184,7 @@ def remove(paths: tuple[str, ...], index: str | None) -> int:
 
 # --- search -------------------------------------------------------------------------------------
 
-def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str) -> int:
+def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str, batch: bool = False) -> int:
     n = 0
     if fmt == "json":
         from newsgrep.render.jsonl import hit_dict, write_json
@@ -187,9 +196,9 @@ def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str) -> int:
         from newsgrep.render.jsonl import CSV_HIT_COLUMNS, csv_writer, hit_row
 
         w = csv_writer(out)
-        w.writerow(CSV_HIT_COLUMNS + (("qid",) if False else ()))
+        w.writerow(CSV_HIT_COLUMNS + (("qid",) if batch else ()))
         for hit in hits:
-            w.writerow(hit_row(hit))
+            w.writerow(hit_row(hit) + ([hit.qid or ""] if batch else []))
             n += 1
     else:
         from newsgrep.render.terminal_choice import wants_color
@@ -277,7 +286,7 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
         hits = api.search_batch(queries, index, base, on_error=_err)
     else:
         hits = api.search(query or "", index, base)
-    n = _write_hits(hits, out, fmt, color)
+    n = _write_hits(hits, out, fmt, color, batch=bool(batch))
     if n == 0 and fmt == "text" and not batch:
         _err("no matches")
     if variants and fmt == "text" and not batch and n:

@@ -16,6 +16,7 @@ from newsgrep.dates import to_instant
 from newsgrep.errors import IndexLocked, NewsgrepError
 from newsgrep.files import FoundFile, Walk, walk
 from newsgrep.index import durable, store
+from newsgrep.index.dedup import sketch
 from newsgrep.index.schema import analysis_settings, build_schema
 from newsgrep.models import Article, FileProblem, IndexReport
 from newsgrep.readers import read_articles
@@ -97,6 +98,7 @@ def article_doc(a: Article) -> dict[str, Any]:
         "id": a.id, "path": a.path, "title": a.title, "body": a.body, "date_text": a.date,
         "source": a.source or "", "source_key": (a.source or "").lower(), "url": a.url,
         "author": a.author, "lang": a.lang,
+        "source_name": (a.source or "").encode("utf-8"), "minhash": sketch(a.body),
     }
     instant = to_instant(a.date)
     if instant is not None:

@@ -26,9 +26,11 @@ from newsgrep.models import FileProblem
 if TYPE_CHECKING:
     from newsgrep.index.writer import _Session
 
-TASK_FILES = 16          # files per task handed to a worker
+TASK_FILES = 16          # files per task handed to a worker, at most
+TASK_BYTES = 2 << 20     # bytes per task, at most (a big export file is a task of its own)
 WORKER_LIMIT_MB = 128    # posting pool of each worker before it spills a run to disk
-MIN_FILES = 64           # fewer files than this are indexed in one process
+MIN_FILES = 64           # fewer files than this are indexed in one process ...
+MIN_BYTES = 8 << 20      # ... unless they hold at least this much
 
 
 @dataclass
@@ -129,8 +131,8 @@ def _run_batch(ctx: Any, session: _Session, files: Sequence[FoundFile], batch: l
                            daemon=True) for n in range(min(jobs, len(batch)))]
     for p in workers:
         p.start()
-    for k in range(0, len(batch), TASK_FILES):
-        tasks.put([(i, files[i]) for i in batch[k:k + TASK_FILES]])
+    for task in _tasks(files, batch):
+        tasks.put(task)
     for _ in workers:
         tasks.put(None)
     done: list[FileDone] = []
@@ -216,5 +218,20 @@ def _commit(session: _Session, segments: list[Any]) -> None:
 
 def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:
     """Tell whether to index in worker processes."""
-    return jobs > 1 and len(files) >= MIN_FILES
+    return jobs > 1 and len(files) > 1 and (
+        len(files) >= MIN_FILES or sum(f.size for f in files) >= MIN_BYTES)
+
+
+def _tasks(files: Sequence[FoundFile], batch: list[int]) -> Iterator[list[tuple[int, FoundFile]]]:
+    """Cut a batch into tasks of at most TASK_FILES files and TASK_BYTES bytes (or one file)."""
+    task: list[tuple[int, FoundFile]] = []
+    size = 0
+    for i in batch:
+        if task and (len(task) >= TASK_FILES or size + files[i].size > TASK_BYTES):
+            yield task
+            task, size = [], 0
+        task.append((i, files[i]))
+        size += files[i].size
+    if task:
+        yield task
 

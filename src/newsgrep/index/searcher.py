@@ -115,11 +115,13 @@ def parse_query(text: str, schema: Any, any_terms: bool = False) -> Any:
     """Parse a query string, raising QueryError for what Whoosh cannot make sense of."""
     from whoosh import query
 
+    from newsgrep.index.ranking import rank_fields_together
+
     if not text or not text.strip():
         raise QueryError("empty query")
     parser = make_parser(schema, any_terms, dates="date" in text.lower())
     try:
-        q = parser.parse(text)
+        q = rank_fields_together(parser.parse(text, normalize=False)).normalize()
     except Exception as exc:  # whoosh raises assorted types for malformed syntax
         raise QueryError(f"cannot parse query {text!r}: {exc}") from exc
     errors = _errors(q)

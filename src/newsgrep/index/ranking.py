@@ -98,30 +98,39 @@ class CombinedMatcher(matching.Matcher):
         self.weight_ = weight
         self.avgdl = avgdl
         self.avgs = avgs  # per-field average lengths, or None for one summed length
+        self._id: int | None = None  # the current document, once computed
 
     def _active(self) -> list[Any]:
         return [m for m, _, _ in self.parts if m.is_active()]
 
     def is_active(self) -> bool:
-        return any(m.is_active() for m, _, _ in self.parts)
+        for m, _, _ in self.parts:
+            if m.is_active():
+                return True
+        return False
 
     def id(self) -> int:
-        return min(m.id() for m in self._active())
+        if self._id is None:
+            self._id = min(m.id() for m, _, _ in self.parts if m.is_active())
+        return self._id
 
     def next(self) -> bool:
         current = self.id()
-        for m in self._active():
-            if m.id() == current:
+        self._id = None
+        for m, _, _ in self.parts:
+            if m.is_active() and m.id() == current:
                 m.next()
         return False
 
     def skip_to(self, id: int) -> bool:
+        self._id = None
         for m in self._active():
             if m.id() < id:
                 m.skip_to(id)
         return False
 
     def reset(self) -> None:
+        self._id = None
         for m, _, _ in self.parts:
             m.reset()
 
@@ -153,11 +162,13 @@ class CombinedMatcher(matching.Matcher):
 
     def score(self) -> float:
         current = self.id()
-        if self.avgs is not None:
-            r = self.reader
-            tf = sum(w * m.weight() / (1 - B + B * (r.doc_field_length(current, f, 0) or 0)
-                                       / self.avgs[f])
-                     for m, w, f in self.parts if m.is_active() and m.id() == current)
+        avgs = self.avgs
+        if avgs is not None:
+            length = self.reader.doc_field_length
+            tf = 0.0
+            for m, w, f in self.parts:
+                if m.is_active() and m.id() == current:
+                    tf += w * m.weight() / (1 - B + B * (length(current, f, 0) or 0) / avgs[f])
             return self.weight_ * tf * (K1 + 1) / (tf + K1)
         tf = self.weight()
         dl = sum(w * (self.reader.doc_field_length(current, f, 0) or 0) for f, w in self.lengths)

@@ -1,7 +1,7 @@
 """Near-duplicate detection: bottom-k MinHash sketches of word shingles, computed at index time.
 
-Each body gets a sketch: the K smallest 32-bit hashes of its 5-word shingles (words folded the way
-the index folds them). Two sketches estimate the Jaccard similarity of their shingle sets: among the
+Each body gets a sketch: the K smallest 32-bit hashes (CRC-32) of its 5-word shingles (words
+lower-cased). Two sketches estimate the Jaccard similarity of their shingle sets: among the
 K smallest hashes of their union, the share found in both. Reprints of one wire story with small
 edits (a new headline, a byline, a dropped paragraph) share most shingles; different stories share
 almost none. Candidates are found cheaply by the few smallest hashes (a pair with high similarity
@@ -17,7 +17,6 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from newsgrep.index.analysis import fold
 
 K = 64               # hashes kept per sketch
 SHINGLE = 5          # words per shingle
@@ -28,14 +27,14 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 def sketch(text: str) -> bytes:
     """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints."""
-    words = [fold(w) for w in _WORDS.findall(text)]
+    words = _WORDS.findall(text.lower())
     if not words:
         return b""
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
     else:
-        shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashes = heapq.nsmallest(K, {zlib.crc32(s.encode("utf-8")) for s in shingles})
+        shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE)))))
+    hashes = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
     return struct.pack(f"<{len(hashes)}I", *hashes)
 
 

@@ -11,7 +11,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from newsgrep.index.analysis import NewsAnalyzer
 
 # Bump when the schema or what goes into it changes; an index built otherwise is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TITLE_BOOST = 2.0
 SEARCH_FIELDS = ("title", "body")
 

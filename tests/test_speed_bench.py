@@ -6,13 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_quick_benchmark_measures_every_engine(tmp_path: Path) -> None:
-    pytest.importorskip("psutil")
     results = tmp_path / "RESULTS.md"
     results.write_text("# r\n\n<!-- speed:start -->\nSTALE-TABLE\n<!-- speed:end -->\n\nafter\n")
     engines = "newsgrep,whoosh,sqlite"

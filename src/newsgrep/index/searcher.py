@@ -221,7 +221,9 @@ class Searcher:
             res = self.searcher.search(q, limit=None, filter=fq)
             top = [(float(s), ids[d], d) for s, d in res.top_n]
         else:
-            k = limit + 1
+            # Fetch a margin beyond ``limit`` so that articles tied with the last one shown are
+            # usually all in the first pass (reprints and copies tie); widen only if not.
+            k = max(4 * limit, 40) + 1
             while True:
                 res = self.searcher.search(q, limit=k, filter=fq)
                 top = [(float(s), ids[d], d) for s, d in res.top_n]

@@ -17,6 +17,8 @@ _state = {"debug": False}
 
 index_option = click.option("--index", "index", metavar="DIR", envvar=None,
                             help="Index folder (default: $NEWSGREP_INDEX, else a per-user folder).")
+variants_option = click.option("--variants", is_flag=True,
+                               help="Match names in all their spellings.")
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),
                             default="auto", show_default=True,
                             help="Colour the output: auto means when stdout is a terminal.")
@@ -378,7 +380,7 @@ def show(article_id: str, index: str | None, query: str | None, as_json: bool, c
 @click.argument("query", required=False)
 @index_option
 @_filters
-@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@variants_option
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               help="Order of the records (without a query: by id, or by date).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one Article a line (the default).")
@@ -400,7 +402,7 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
 @click.argument("query")
 @index_option
 @_filters
-@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@variants_option
 @click.option("--width", type=int, default=40, show_default=True, help="Characters of context each side.")
 @click.option("--sort", type=click.Choice(["left", "right", "date"]), default="date", show_default=True,
               help="Order by the words left or right of the keyword, or by date.")
@@ -410,7 +412,6 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
 def kwic(query: str, index: str | None, since: str | None, until: str | None, source: str | None,
          variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str) -> int:
     """Keyword in context: every occurrence of the query's words, one per line, aligned."""
-
     from newsgrep import api
 
     fmt = _format(as_json, as_csv)
@@ -428,7 +429,7 @@ def kwic(query: str, index: str | None, since: str | None, until: str | None, so
 @click.argument("query")
 @index_option
 @_filters
-@click.option("--variants", is_flag=True, help="Match names in all their spellings.")
+@variants_option
 @click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
               show_default=True, help="Length of a period.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: period, count, total, share.")

@@ -161,7 +161,10 @@ def _report(report: Any, quiet: bool, verb: str = "indexed") -> int:
 def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: bool,
           field_map: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],
           quiet: bool, keep_boilerplate: bool | None) -> int:
-    """Index article files and folders (again: only new and changed files are read)."""
+    """Index article files and folders, incrementally.
+
+    Indexing a PATH again reads only its new and changed files and drops its files that are gone.
+    """
     from newsgrep import api
 
     use_bar = not quiet and sys.stderr.isatty()
@@ -246,7 +249,10 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
            since: str | None, until: str | None, source: str | None, sort: str, as_json: bool,
            as_csv: bool, count_only: bool, files_only: bool, color: str, variants: bool,
            dedup: bool, explain: bool, batch: str | None) -> int:
-    """Search the index; exit 0 when something matched, 1 when nothing did."""
+    """Rank the articles that match a query.
+
+    Exit status 0 when something matched, 1 when nothing did, 2 on an error.
+    """
     from newsgrep import api
 
     if (query is None) == (batch is None):
@@ -348,7 +354,10 @@ def _console(color: str) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="The Article record as JSON.")
 @color_option
 def show(article_id: str, index: str | None, query: str | None, as_json: bool, color: str) -> int:
-    """Show one whole article, the query's words highlighted (in a pager on a terminal)."""
+    """Show one whole article, query words marked.
+
+    In a terminal the article opens in a pager.
+    """
     from dataclasses import asdict
 
     from newsgrep import api
@@ -387,7 +396,10 @@ def show(article_id: str, index: str | None, query: str | None, as_json: bool, c
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with the Article's columns.")
 def export(query: str | None, index: str | None, since: str | None, until: str | None,
            source: str | None, variants: bool, sort: str, as_json: bool, as_csv: bool) -> int:
-    """Write the whole records of the matches (or of every article) as JSON Lines or CSV."""
+    """Write whole records of the matches, or of all.
+
+    Without a QUERY, every article (in id order). JSON Lines by default, or CSV.
+    """
 
     from newsgrep import api
     from newsgrep.models import ARTICLE_FIELDS
@@ -411,7 +423,10 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
 @color_option
 def kwic(query: str, index: str | None, since: str | None, until: str | None, source: str | None,
          variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str) -> int:
-    """Keyword in context: every occurrence of the query's words, one per line, aligned."""
+    """Every occurrence in context, keyword aligned.
+
+    One line per occurrence of the query's words: article id, date, left context, keyword, right.
+    """
     from newsgrep import api
 
     fmt = _format(as_json, as_csv)
@@ -438,7 +453,10 @@ def kwic(query: str, index: str | None, since: str | None, until: str | None, so
 def timeline(query: str, index: str | None, since: str | None, until: str | None,
              source: str | None, variants: bool, by: str, as_json: bool, as_csv: bool,
              color: str) -> int:
-    """Matching articles per period, drawn as bars, with each period's share of all articles."""
+    """Matching articles per period, drawn as bars.
+
+    Each period shows its count, the number of all its articles and the share.
+    """
 
     from newsgrep import api
 
@@ -459,7 +477,10 @@ def timeline(query: str, index: str | None, since: str | None, until: str | None
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def stats(index: str | None, as_json: bool) -> int:
-    """Describe the index: articles, date range, sources, size, location, last update."""
+    """Describe the index: articles, dates, sources.
+
+    Also its location, size on disk, last update and newsgrep version.
+    """
     from dataclasses import asdict
 
     from newsgrep import api

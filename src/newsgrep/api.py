@@ -227,7 +227,7 @@ def variant_counts(query: str, index: str | None = None,
         spec = match_spec(q, s.searcher.reader())
         for d in s.matching(q, filters):
             doc = s.searcher.stored_fields(d)
-            words = set()
+            words: set[str] = set()
             for text in (doc.get("title") or "", doc.get("body") or ""):
                 words.update(text[a:b].lower() for a, b in find_matches(text, spec, s.analyzer))
             counts.update(words)

@@ -80,9 +80,9 @@ def normalize_date(value: object) -> str | None:
             d, mon, y = int(m[1]), m[2][:3].lower(), int(m[3])
         else:
             mon, d, y = m[4][:3].lower(), int(m[5]), int(m[6])
-        mo = _MONTHS.get(mon)
-        if mo and _valid(y, mo, d):
-            return f"{y:04d}-{mo:02d}-{d:02d}"
+        month = _MONTHS.get(mon)
+        if month and _valid(y, month, d):
+            return f"{y:04d}-{month:02d}-{d:02d}"
     return None
 
 

@@ -239,7 +239,8 @@ class Searcher:
         scores = {d: float(s) for s, d in res.top_n}
         ids = self._column("id")
         dates = self._column("date")
-        dated, undated = [], []
+        dated: list[tuple[int, str, int, float]] = []
+        undated: list[tuple[int, str, int, float]] = []
         for d, s in scores.items():
             when = dates[d]  # microseconds since year 1; a missing date reads as 2**64 - 1
             (dated if when < UNDATED else undated).append((when, ids[d], d, s))

@@ -97,10 +97,10 @@ class FieldResolver:
                     taken.add(self.field_map[field])
                     continue
                 for name in names:
-                    key = by_norm.get(_norm(name))
-                    if key is not None and key not in taken:
-                        found[field] = key
-                        taken.add(key)
+                    hit = by_norm.get(_norm(name))
+                    if hit is not None and hit not in taken:
+                        found[field] = hit
+                        taken.add(hit)
                         break
             self._keys[sig] = found
         return found

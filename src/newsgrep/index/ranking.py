@@ -99,15 +99,15 @@ class CombinedMatcher(matching.Matcher):
         self.avgdl = avgdl
         self.avgs = avgs  # per-field average lengths, or None for one summed length
         self._id: int | None = None  # the current document, once computed
+        self._alive: bool | None = None  # whether any part is active, once computed
 
     def _active(self) -> list[Any]:
         return [m for m, _, _ in self.parts if m.is_active()]
 
     def is_active(self) -> bool:
-        for m, _, _ in self.parts:
-            if m.is_active():
-                return True
-        return False
+        if self._alive is None:
+            self._alive = any(m.is_active() for m, _, _ in self.parts)
+        return self._alive
 
     def id(self) -> int:
         if self._id is None:
@@ -116,21 +116,21 @@ class CombinedMatcher(matching.Matcher):
 
     def next(self) -> bool:
         current = self.id()
-        self._id = None
+        self._id = self._alive = None
         for m, _, _ in self.parts:
             if m.is_active() and m.id() == current:
                 m.next()
         return False
 
     def skip_to(self, id: int) -> bool:
-        self._id = None
+        self._id = self._alive = None
         for m in self._active():
             if m.id() < id:
                 m.skip_to(id)
         return False
 
     def reset(self) -> None:
-        self._id = None
+        self._id = self._alive = None
         for m, _, _ in self.parts:
             m.reset()
 

@@ -3,3 +3,7 @@
 from newsgrep.index.lean import preload
 
 preload()
+
+from newsgrep.index.zerocopy import install as _zero_copy  # noqa: E402
+
+_zero_copy()

@@ -216,6 +216,47 @@ def _stderr(text: str) -> None:
     sys.stderr.write(f"newsgrep: {text}\n")
 
 
+_interrupted = False
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Remember Ctrl-C, then raise it; Python drops the exception when the signal lands in a
+    finalizer or a fork hook, so the run also checks the flag at safe points."""
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def check_interrupt() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C arrived but was swallowed where it landed."""
+    if _interrupted:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _catching_interrupts() -> Iterator[None]:
+    global _interrupted
+    _interrupted = False
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    previous_hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        # A Ctrl-C swallowed in a finalizer or fork hook is not lost (the flag keeps it): say
+        # nothing of it here; report anything else as Python would.
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
+
+
 def exclusive(fn: Callable[Concatenate[Any, Path, P], R]) -> Callable[Concatenate[Any, Path, P], R]:
     """Run an index-writing function (paths, index_dir, ...) under the run lock, after recovery;
     turn Ctrl-C into a clean Interrupted error (nothing uncommitted is kept)."""
@@ -227,9 +268,11 @@ def exclusive(fn: Callable[Concatenate[Any, Path, P], R]) -> Callable[Concatenat
         timeout = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
         _workers_die_with_us()
         try:
-            with run_lock(index_dir, timeout, say):
+            with _catching_interrupts(), run_lock(index_dir, timeout, say):
                 recover(index_dir)
-                return fn(paths, index_dir, *args, **kwargs)
+                result = fn(paths, index_dir, *args, **kwargs)
+                check_interrupt()
+                return result
         except KeyboardInterrupt:
             raise Interrupted(
                 f"interrupted: the index at {index_dir} keeps every article committed before; "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsgrep.errors import NewsgrepError
+from newsgrep.index import durable
 from newsgrep.files import FoundFile
 from newsgrep.models import FileProblem
 
@@ -120,6 +121,7 @@ def apply_parallel(session: _Session, files: Sequence[FoundFile], field_map: dic
                 w.delete_by_term("path", path)
         done, segments = _run_batch(ctx, session, files, batch, field_map, jobs)
         _settle(session, files, done, segments, previous, replacing)
+        durable.check_interrupt()
         _commit(session, [s for s in segments.values() if s is not None])
 
 
@@ -139,6 +141,7 @@ def _run_batch(ctx: Any, session: _Session, files: Sequence[FoundFile], batch: l
     segments: dict[int, Any] = {}
     try:
         while len(segments) < len(workers):
+            durable.check_interrupt()
             try:
                 msg = results.get(timeout=1.0)
             except queue.Empty:

@@ -197,6 +197,7 @@ class _Session:
             self.pending_gone.append(path)
         replacing = set(previous) | set(gone)
         for r in results:
+            durable.check_interrupt()
             f = r.found
             report.warnings.extend(r.warnings)
             if r.error:

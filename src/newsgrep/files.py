@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +99,3 @@ def walk(root: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()) -
             consider(path, reldir + name)
     return result
 
-
-def iter_walks(roots: Sequence[Path], include: Sequence[str],
-               exclude: Sequence[str]) -> Iterator[tuple[Path, Walk]]:
-    """Walk each root in turn."""
-    for root in roots:
-        yield root, walk(root, include, exclude)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsgrep.index.analysis import NewsAnalyzer, fold
+from newsgrep.index.analysis import NewsAnalyzer
 from newsgrep.models import Snippet
 
 SNIPPET_CHARS = 200
@@ -178,7 +178,3 @@ def _squeeze(text: str, ws: int, we: int, spans: Sequence[tuple[int, int]]) -> S
         i += 1
     return Snippet("".join(out), tuple(marks))
 
-
-def snippet_terms(snippets: Sequence[Snippet]) -> set[str]:
-    """Return the folded words highlighted in snippets (for tests and the terminal legend)."""
-    return {fold(s.text[a:b]) for s in snippets for a, b in s.highlights}

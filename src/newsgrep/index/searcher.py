@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -321,7 +321,3 @@ class Searcher:
         """Return the stored fields of one article, or None."""
         docnum = self.searcher.document_number(id=article_id)
         return None if docnum is None else dict(self.searcher.stored_fields(docnum))
-
-    def all_docnums(self) -> Sequence[int]:
-        """Return the numbers of every live document."""
-        return list(self.searcher.reader().all_doc_ids())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,5 +44,3 @@ class FileContext:
         """Record a problem with part of the file; the rest is read."""
         self.warnings.append(FileProblem(str(self.path), message))
 
-
-Reader = Callable[[FileContext], "object"]

@@ -289,14 +289,25 @@ def ignore_interrupts() -> None:
 def _die_with_parent() -> None:
     """In a forked worker: die when the main process dies, so that a killed run leaves no orphan
     holding the index's write lock (Whoosh's flock is inherited) or its output pipes."""
-    parent = os.getppid()
+    parent = _forking_pid or os.getppid()
     if sys.platform.startswith("linux"):
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the signal was armed
+                os._exit(1)
             return
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_forking_pid = 0
+
+
+def _note_forking_pid() -> None:
+    """In the parent, just before a fork: remember who the child's parent is."""
+    global _forking_pid
+    _forking_pid = os.getpid()
 
 
 def _watch_parent(parent: int) -> None:
@@ -312,7 +323,7 @@ def _workers_die_with_us() -> None:
     """Make every process this one forks from now on die with it."""
     global _fork_hook
     if not _fork_hook and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_die_with_parent)
+        os.register_at_fork(before=_note_forking_pid, after_in_child=_die_with_parent)
         _fork_hook = True
 
 

@@ -132,6 +132,25 @@ def parse_query(text: str, schema: Any, any_terms: bool = False) -> Any:
     return _fold_patterns(q, schema["body"].analyzer)
 
 
+def _top(scores: dict[int, float], ids: Any, limit: int | None) -> list[tuple[float, str, int]]:
+    """Return (score, id, docnum) of the best ``limit`` scores, ties broken by id.
+
+    Every article tied with the last one shown is considered, so that which of several
+    reprints is shown does not depend on the order of the index.
+    """
+    if limit is not None and limit <= 0:
+        return []
+    if limit is not None and len(scores) > limit:
+        from heapq import nlargest
+
+        floor = nlargest(limit, scores.values())[-1]
+        chosen = [(s, ids[d], d) for d, s in scores.items() if s >= floor]
+    else:
+        chosen = [(s, ids[d], d) for d, s in scores.items()]
+    chosen.sort(key=lambda t: (-t[0], t[1]))
+    return chosen if limit is None else chosen[:limit]
+
+
 class Searcher:
     """An open index, ready for any number of queries."""
 
@@ -143,6 +162,8 @@ class Searcher:
         self.searcher = self.ix.searcher(weighting=weighting())
         self.analyzer = news_analyzer()
         self._columns: dict[str, Any] = {}
+        self._fast: Any = None
+        self._allowed: dict[Any, frozenset[int]] = {}
 
     def _column(self, name: str) -> Any:
         """Return a column of the open index (id, date, or bytes), read once per Searcher."""
@@ -153,6 +174,20 @@ class Searcher:
                    else columns.byte_values(reader, name))
             self._columns[name] = got
         return got
+
+    def _scores(self, q: Any, fq: Any) -> dict[int, float] | None:
+        """Score every match with the block evaluator (fastsearch.py), or None where it cannot."""
+        if self._fast is None:
+            from newsgrep.index.fastsearch import FastEvaluator
+
+            self._fast = FastEvaluator(self.searcher)
+        scores = self._fast.scores(q)
+        if scores is None or fq is None:
+            return scores
+        allowed = self._allowed.get(fq)
+        if allowed is None:
+            allowed = self._allowed[fq] = frozenset(self.searcher.docs_for_query(fq))
+        return {d: s for d, s in scores.items() if d in allowed}
 
     def close(self) -> None:
         """Release the index."""
@@ -175,6 +210,9 @@ class Searcher:
 
     def matching(self, q: Any, filters: Filters = Filters()) -> list[int]:
         """Return the numbers of every matching document, unranked."""
+        scores = self._scores(q, filters.query())
+        if scores is not None:
+            return sorted(scores)
         results = self.searcher.search(q, limit=None, scored=False, filter=filters.query())
         return sorted(results.docs())
 
@@ -211,12 +249,18 @@ class Searcher:
         """Count every matching article (or, with ``dedup``, every group of near-duplicates)."""
         if dedup:
             return len(self.groups(self._ranked(q, None, filters.query())))
+        scores = self._scores(q, filters.query())
+        if scores is not None:
+            return len(scores)
         results = self.searcher.search(q, limit=None, scored=False, filter=filters.query())
         return len(results)
 
     def _ranked(self, q: Any, limit: int | None, fq: Any) -> list[tuple[float, str, int]]:
         """Return (score, id, docnum) of the top ``limit``, ties broken by id."""
         ids = self._column("id")
+        scores = self._scores(q, fq)
+        if scores is not None:
+            return _top(scores, ids, limit)
         if limit is None:
             res = self.searcher.search(q, limit=None, filter=fq)
             top = [(float(s), ids[d], d) for s, d in res.top_n]
@@ -235,8 +279,10 @@ class Searcher:
 
     def _by_date(self, q: Any, limit: int | None, fq: Any, newest: bool) -> list[tuple[float, str, int]]:
         """Return matches in date order, undated last, ties broken by id."""
-        res = self.searcher.search(q, limit=None, filter=fq)
-        scores = {d: float(s) for s, d in res.top_n}
+        scores = self._scores(q, fq)
+        if scores is None:
+            res = self.searcher.search(q, limit=None, filter=fq)
+            scores = {d: float(s) for s, d in res.top_n}
         ids = self._column("id")
         dates = self._column("date")
         dated: list[tuple[int, str, int, float]] = []

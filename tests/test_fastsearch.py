@@ -131,3 +131,23 @@ def test_positions_never_run_code() -> None:
 
     with pytest.raises(UnsafeIndex):
         positions(b"\x00\x00\x00\x01" + pickle.dumps([Boom()], 2))
+
+
+@pytest.mark.parametrize("text", ['"prime minister"', '"minister prime"', '"interest rates" rise',
+                                  '"oil prices" OR "gas prices"', 'blair -"prime minister"',
+                                  '"chief executive" OR title:"chief executive"', "oil prices"])
+@pytest.mark.parametrize("limit", [1, 10, 200])
+def test_lazy_top_equals_exact_ranking(bbc_index: Path, text: str, limit: int) -> None:
+    """Checking phrase positions only for the best candidates gives the exact top ``limit``."""
+    from newsgrep.index.searcher import _top
+
+    with Searcher(bbc_index) as s:
+        q = s.parse(text)
+        fe = FastEvaluator(s.searcher)
+        exact = fe.scores(q)
+        best = fe.top(q, limit)
+        assert exact is not None and best is not None
+        assert all(exact[d] == v for v, d in best)
+        ids = s._column("id")
+        assert _top({d: v for v, d in best}, ids, limit) == _top(exact, ids, limit)
+        assert len(exact) > 0 or text == '"minister prime"'  # candidates, none in that order

@@ -19,11 +19,13 @@ phrases, ...) return None, and the caller uses Whoosh's own search.
 
 from __future__ import annotations
 
+import heapq
 import io
 import pickle
 import re
 import struct
 import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import Any
@@ -82,6 +84,15 @@ def _tree_sum(values: list[float]) -> float:
     return _tree_sum(values[:half]) + _tree_sum(values[half:])
 
 
+def _tree_or(values: list[float | None]) -> float | None:
+    """Add the present numbers in the order _tree adds the scores of united children."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    a, b = _tree_or(values[:half]), _tree_or(values[half:])
+    return b if a is None else a if b is None else a + b
+
+
 def _union(a: Scores, b: Scores) -> Scores:
     if len(a) < len(b):
         out = dict(b)
@@ -111,6 +122,8 @@ class _Leaf:
         self.doccount = reader.doc_count_all()
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self._lengths: dict[str, bytes] = {}
+        self._blocks: dict[tuple[str, bytes], list[tuple[int, int, int, int, int]]] = {}
+        self.postfile = reader._terms._postfile
 
     def lengths(self, fieldname: str) -> bytes:
         """Return the field's length byte of every document of the segment."""
@@ -126,13 +139,21 @@ class _Leaf:
             self._lengths[fieldname] = got
         return got
 
-    def blocks(self, fieldname: str, btext: bytes, values: bool = False) -> Iterator[tuple[Any, ...]]:
-        """Yield (ids, weights[, values]) of each posting block of a term in this segment.
+    def block_list(self, fieldname: str, btext: bytes) -> list[tuple[int, int, int, int, int]]:
+        """Return (data start, data end, postings, last id, compression) of each block of a term.
 
         This reads Whoosh's W3 posting format (whoosh/codec/whoosh3.py, W3LeafMatcher): a header
         tag, then blocks of [length, negative for the last block][pickled block info][pickled,
-        possibly zlib-compressed (delta-coded ids, weights, values)].
+        possibly zlib-compressed (delta-coded ids, weights, values)]. A segment never changes, so
+        the list is kept for the life of the searcher (a few numbers per 128 postings).
         """
+        key = (fieldname, btext)
+        found = self._blocks.get(key)
+        if found is None:
+            found = self._blocks[key] = self._read_block_list(fieldname, btext)
+        return found
+
+    def _read_block_list(self, fieldname: str, btext: bytes) -> list[tuple[int, int, int, int, int]]:
         terms = self.reader._terms
         info = terms.term_info(fieldname, btext)  # (Whoosh 2.7 cannot write inlined postings)
         postfile = terms._postfile
@@ -140,19 +161,63 @@ class _Leaf:
         if postfile.get(start, 4) != WHOOSH3_HEADER_MAGIC:
             raise ValueError(f"damaged postings for {fieldname}:{btext!r}")
         pos = start + 4
+        found = []
         while True:
             length = _INT.unpack(postfile.get(pos, 4))[0]
-            block = postfile.get(pos + 4, abs(length))
-            f = io.BufferedReader(io.BytesIO(block))
-            count, _, _, compression = RestrictedUnpickler(f).load()[:4]
-            data = block[f.tell():]
-            ids, weights, vals = _loads(zlib.decompress(data) if compression else data)
-            ids = tuple(accumulate(ids))
-            weights = _weights(weights, count)
-            yield (ids, weights, vals) if values else (ids, weights)
+            end = pos + 4 + abs(length)
+            head = io.BufferedReader(io.BytesIO(postfile.get(pos + 4, min(abs(length), 256))))
+            count, maxid, _, compression = RestrictedUnpickler(head).load()[:4]
+            found.append((pos + 4 + head.tell(), end, count, maxid, compression))
             if length < 0:
-                return
-            pos += 4 + abs(length)
+                return found
+            pos = end
+
+    def read_block(self, block: tuple[int, int, int, int, int], values: bool = False) -> tuple[Any, ...]:
+        """Return (ids, weights[, values]) of one block from ``block_list``."""
+        start, end, count, _, compression = block
+        data = self.postfile.get(start, end - start)
+        if values:
+            ids, weights, vals = _loads(zlib.decompress(data) if compression else data)
+            return tuple(accumulate(ids)), _weights(weights, count), vals
+        ids, weights = _ids_weights(data, compression)
+        return tuple(accumulate(ids)), _weights(weights, count)
+
+    def blocks(self, fieldname: str, btext: bytes) -> Iterator[tuple[Any, ...]]:
+        """Yield (ids, weights) of each posting block of a term in this segment."""
+        for block in self.block_list(fieldname, btext):
+            yield self.read_block(block)
+
+
+# Where a block's pickled (ids, weights, values) reaches its values: the tuple of encoded
+# positions, each a bytes object, which protocol 2 pickles as calls to _codecs.encode.
+_VALUES_START = b"(c_codecs\nencode\n"
+_CHUNK = 2048  # decompressed bytes at a time: 128 ids and weights take about 1.5 KB
+
+
+def _ids_weights(data: bytes, compression: int) -> tuple[Any, Any]:
+    """Unpickle only the ids and weights of a block, when its values are not needed.
+
+    The values (positions) are three quarters of a block and the slowest part to unpickle; the
+    ids and weights come first in the pickle, so the pickle is cut where the values start and
+    closed as a pair, and only as much of the block is decompressed as that needs.
+    """
+    if compression:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(data, _CHUNK)
+        cut = raw.find(_VALUES_START)
+        while cut < 0 and inflate.unconsumed_tail:
+            seen = len(raw)
+            raw += inflate.decompress(inflate.unconsumed_tail, _CHUNK)
+            cut = raw.find(_VALUES_START, max(0, seen - len(_VALUES_START)))
+        data = raw
+    else:
+        cut = data.find(_VALUES_START)
+    if cut < 0:  # a block without encoded values
+        if compression:
+            data += inflate.flush()
+        ids, weights, _ = _loads(data)
+        return ids, weights
+    return _loads(data[:cut] + b"\x86.")  # TUPLE2, STOP
 
 
 def _weights(weights: Any, count: int) -> Any:
@@ -215,50 +280,110 @@ class FastEvaluator:
             return None
         out: Scores = {}
         for leaf in self.leaves:
-            got = self._eval(q, leaf)
-            if leaf.deleted:
-                for d in leaf.deleted:
-                    got.pop(d, None)
+            got, settle = self._live(q, leaf)
+            if settle is not None:
+                got = {d: v for d in got if (v := settle(d)) is not None}
             off = leaf.offset
-            if off:
-                out.update({d + off: s for d, s in got.items()})
-            else:
-                out.update(got)
+            out.update({d + off: v for d, v in got.items()} if off else got)
         return out
 
-    def _eval(self, q: Any, leaf: _Leaf) -> Scores:
+    def top(self, q: Any, limit: int, allowed: frozenset[int] | None = None) -> list[tuple[float, int]] | None:
+        """Return (score, document number) of every match that can rank in the first ``limit``:
+        all whose score is at least the ``limit``-th best, so that ties can be broken by the caller.
+
+        Phrases are checked lazily: a phrase's candidates (articles with all its words) are
+        taken in the order of their scores, which the positions can only confirm or rule out,
+        and positions are read only until the best ``limit`` are settled. Returns None for a
+        query this evaluator does not handle.
+        """
+        if not self.supported(q):
+            return None
+        bounds: list[tuple[float, int]] = []
+        settles: list[tuple[int, Callable[[int], float | None] | None]] = []
+        for leaf in self.leaves:
+            got, settle = self._live(q, leaf)
+            off = leaf.offset
+            settles.append((off, settle))
+            bounds.extend((-v, d + off) for d, v in got.items()
+                          if allowed is None or d + off in allowed)
+        heapq.heapify(bounds)
+        offsets = [off for off, _ in settles]
+        best: list[float] = []  # the ``limit`` best settled scores, smallest first
+        found: list[tuple[float, int]] = []
+        while bounds and (len(best) < limit or -bounds[0][0] >= best[0]):
+            neg, d = heapq.heappop(bounds)
+            off, settle = settles[bisect_right(offsets, d) - 1]
+            score = -neg if settle is None else settle(d - off)
+            if score is None:
+                continue
+            found.append((score, d))
+            if len(best) < limit:
+                heapq.heappush(best, score)
+            elif score > best[0]:
+                heapq.heapreplace(best, score)
+        return [(v, d) for v, d in found if len(best) < limit or v >= best[0]]
+
+    def _live(self, q: Any, leaf: _Leaf) -> tuple[Scores, Callable[[int], float | None] | None]:
+        """Evaluate ``q`` in a segment, leaving out its deleted documents."""
+        got, settle = self._eval(q, leaf)
+        if leaf.deleted:
+            got = {d: v for d, v in got.items() if d not in leaf.deleted}
+        return got, settle
+
+    def _exact(self, q: Any, leaf: _Leaf) -> Scores:
+        """Evaluate ``q`` with every candidate settled (for what must be excluded)."""
+        got, settle = self._eval(q, leaf)
+        if settle is None:
+            return got
+        return {d: v for d in got if (v := settle(d)) is not None}
+
+    def _eval(self, q: Any, leaf: _Leaf) -> tuple[Scores, Callable[[int], float | None] | None]:
+        """Return a query's scores in a segment, and how to settle them.
+
+        Without a settle function the scores are exact. With one, they are upper bounds over
+        candidates (a phrase's articles with all its words), and ``settle(d)`` gives the exact
+        score of ``d``, or None when it does not match after all.
+        """
         t = type(q)
         if t is CombinedTerm:
-            return self._combined(q, leaf)
+            return self._combined(q, leaf), None
         if t is query.Term:
-            return self._term(q.fieldname, q.text, q.boost, leaf)
+            return self._term(q.fieldname, q.text, q.boost, leaf), None
         if t is query.Phrase:
             return self._phrase(q, leaf)
         if t in (query.Wildcard, query.Prefix):
-            return self._pattern(q, leaf)
-        if t is query.AndNot:
-            positive = self._eval(q.a, leaf)
-            if positive:
-                negative = self._eval(q.b, leaf)
-                positive = {d: s for d, s in positive.items() if d not in negative}
-            return positive
-        subs = q.subqueries
-        if t is query.And and any(type(s) is query.Not for s in subs):
-            got = self._eval(query.And([s for s in subs if type(s) is not query.Not],
-                                       boost=q.boost), leaf)
-            for sub in subs:
-                if got and type(sub) is query.Not:
-                    negative = self._eval(sub.query, leaf)
-                    got = {d: s for d, s in got.items() if d not in negative}
-            return got
+            return self._pattern(q, leaf), None
+        subs = list(q.subqueries) if t is not query.AndNot else [q.a, query.Not(q.b)]
+        excluded = [s.query for s in subs if type(s) is query.Not]
+        if excluded:
+            subs = [s for s in subs if type(s) is not query.Not]
+            q = subs[0] if t is query.AndNot else query.And(subs, boost=q.boost)
+            got, settle = self._eval(q, leaf)
+            for negative in excluded:
+                if got:
+                    drop = self._exact(negative, leaf)
+                    got = {d: v for d, v in got.items() if d not in drop}
+            return got, settle
         parts = []
         for sub in subs:
-            got = self._eval(sub, leaf)
+            got, settle = self._eval(sub, leaf)
             if not got and t is query.And:
-                return {}
-            parts.append(got)
-        got = _tree(parts, _intersection if t is query.And else _union)
-        return self._boosted(got, q.boost)
+                return {}, None
+            parts.append((got, settle))
+        boost = q.boost
+        scores = self._boosted(_tree([p for p, _ in parts], _intersection if t is query.And else _union),
+                               boost)
+        if all(settle is None for _, settle in parts):
+            return scores, None
+
+        def settle_node(d: int) -> float | None:
+            values = [(v.get(d) if fix is None else fix(d) if d in v else None) for v, fix in parts]
+            if t is query.And and None in values:
+                return None
+            total = _tree_or(values)  # with none missing, the same sums as _tree_sum
+            return None if total is None else total * boost if boost != 1.0 else total
+
+        return scores, settle_node
 
     @staticmethod
     def _boosted(scores: Scores, boost: float) -> Scores:
@@ -332,46 +457,69 @@ class FastEvaluator:
                for ids, weights in leaf.blocks(fieldname, btext) for d, x in zip(ids, weights)}
         return self._boosted(out, boost)
 
-    def _phrase(self, q: Any, leaf: _Leaf) -> Scores:
-        """Words at consecutive positions in one field, scored as the sum of their BM25 scores."""
+    def _phrase(self, q: Any, leaf: _Leaf) -> tuple[Scores, Callable[[int], float | None] | None]:
+        """Words at consecutive positions in one field, scored as the sum of their BM25 scores.
+
+        Returns the scores of the articles that have all the words, and the function that
+        checks the positions of one of them (reading its words' blocks with their positions).
+        """
         fieldname = q.fieldname
         btexts = []
         for word in q.words:
             btext = self._btext(fieldname, word)
             if btext is None or (fieldname, btext) not in leaf.reader:
-                return {}
+                return {}, None
             btexts.append(btext)
-        # Postings of each word, rarest first, kept only for documents that have the others.
-        order = sorted(range(len(btexts)),
-                       key=lambda i: leaf.reader.doc_frequency(fieldname, btexts[i]))
-        found: list[dict[int, tuple[float, bytes]]] = [{} for _ in btexts]
-        keep: set[int] | dict[int, Any] | None = None
+        blocks = [leaf.block_list(fieldname, bt) for bt in btexts]
+        # Weights of each word, rarest first, kept only for articles that have the others.
+        order = sorted(range(len(btexts)), key=lambda i: sum(b[2] for b in blocks[i]))
+        found: list[Scores] = [{} for _ in btexts]
+        keep: Scores | None = None
         for i in order:
             got = found[i]
-            for ids, weights, values in leaf.blocks(fieldname, btexts[i], values=True):
+            for block in blocks[i]:
+                ids, weights = leaf.read_block(block)
                 if keep is None:
-                    got.update(zip(ids, zip(weights, values)))
+                    got.update(zip(ids, weights))
                 else:
-                    for d, x, v in zip(ids, weights, values):
-                        if d in keep:
-                            got[d] = (x, v)
+                    got.update((d, x) for d, x in zip(ids, weights) if d in keep)
             keep = got
             if not keep:
-                return {}
+                return {}, None
         den = self._table("bm25", fieldname)
         lengths = leaf.lengths(fieldname)
         idfs = [self._term_idf(fieldname, bt) for bt in btexts]
         k1 = K1 + 1
-        out: Scores = {}
-        for d in keep or ():
-            posts = [got[d] for got in found]
-            first = positions(posts[0][1])
-            rest = [set(positions(v)) for _, v in posts[1:]]
-            if not any(all(p + n in s for n, s in enumerate(rest, 1)) for p in first):
-                continue
-            dl = den[lengths[d]]
-            out[d] = _tree_sum([w * ((x * k1) / (x + dl)) for w, (x, _) in zip(idfs, posts)])
-        return self._boosted(out, q.boost)
+        boost = q.boost
+        bounds: Scores = {}
+        if len(found) == 2:
+            (w0, w1), (f0, f1) = idfs, found
+            bounds = {d: w0 * ((f0[d] * k1) / (f0[d] + den[lengths[d]]))
+                      + w1 * ((f1[d] * k1) / (f1[d] + den[lengths[d]])) for d in keep or ()}
+        else:
+            for d in keep or ():
+                dl = den[lengths[d]]
+                bounds[d] = _tree_sum([w * ((got[d] * k1) / (got[d] + dl)) for w, got in zip(idfs, found)])
+        bounds = self._boosted(bounds, boost)
+        lasts = [[b[3] for b in word_blocks] for word_blocks in blocks]
+        read: list[dict[int, dict[int, bytes]]] = [{} for _ in btexts]
+
+        def value(i: int, d: int) -> bytes:
+            k = bisect_left(lasts[i], d)
+            got = read[i].get(k)
+            if got is None:
+                ids, _, vals = leaf.read_block(blocks[i][k], values=True)
+                got = read[i][k] = dict(zip(ids, vals))
+            return got[d]
+
+        def settle(d: int) -> float | None:
+            first = positions(value(0, d))
+            rest = [set(positions(value(i, d))) for i in range(1, len(btexts))]
+            if any(all(p + n in s for n, s in enumerate(rest, 1)) for p in first):
+                return bounds[d]
+            return None
+
+        return bounds, settle
 
     def _pattern(self, q: Any, leaf: _Leaf) -> Scores:
         """A wildcard or prefix: the sum of the BM25 scores of the words it expands to.

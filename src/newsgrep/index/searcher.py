@@ -175,18 +175,28 @@ class Searcher:
             self._columns[name] = got
         return got
 
-    def _scores(self, q: Any, fq: Any) -> dict[int, float] | None:
-        """Score every match with the block evaluator (fastsearch.py), or None where it cannot."""
+    def _evaluator(self) -> Any:
         if self._fast is None:
             from newsgrep.index.fastsearch import FastEvaluator
 
             self._fast = FastEvaluator(self.searcher)
-        scores = self._fast.scores(q)
-        if scores is None or fq is None:
-            return scores
+        return self._fast
+
+    def _passing(self, fq: Any) -> frozenset[int] | None:
+        """Return the documents that pass a filter query (kept per Searcher), or None."""
+        if fq is None:
+            return None
         allowed = self._allowed.get(fq)
         if allowed is None:
             allowed = self._allowed[fq] = frozenset(self.searcher.docs_for_query(fq))
+        return allowed
+
+    def _scores(self, q: Any, fq: Any) -> dict[int, float] | None:
+        """Score every match with the block evaluator (fastsearch.py), or None where it cannot."""
+        scores = self._evaluator().scores(q)
+        allowed = self._passing(fq)
+        if scores is None or allowed is None:
+            return scores
         return {d: s for d, s in scores.items() if d in allowed}
 
     def close(self) -> None:
@@ -258,6 +268,10 @@ class Searcher:
     def _ranked(self, q: Any, limit: int | None, fq: Any) -> list[tuple[float, str, int]]:
         """Return (score, id, docnum) of the top ``limit``, ties broken by id."""
         ids = self._column("id")
+        if limit is not None:
+            best = self._evaluator().top(q, limit, self._passing(fq))
+            if best is not None:
+                return _top({d: s for s, d in best}, ids, limit)
         scores = self._scores(q, fq)
         if scores is not None:
             return _top(scores, ids, limit)

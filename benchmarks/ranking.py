@@ -365,8 +365,8 @@ tokens are numbers with their separators ("12,000" -> 12000, "2.5") and words wi
 split at hyphens; folded case, accents and apostrophes; Lucene's 33 English stopwords; Snowball English
 stemmer (PyStemmer). Ranking: BM25F over title and body (each field's frequency normalized by its own
 length, weighted title 2 and body 1, added, then saturated once; k1 = 1.2, b = 0.75; Lucene's idf
-with df the larger of the fields'), query term frequency counted. Phrases, wildcards and fuzzy words
-keep Whoosh's per-field BM25. Peers: bm25s 0.3 defaults (method lucene, k1 = 1.5, b = 0.75) over
+with df the larger of the fields'), query term frequency counted. Phrases and fuzzy words keep Whoosh's
+per-field BM25; a wildcard scores the sum of its words' BM25. Peers: bm25s 0.3 defaults (method lucene, k1 = 1.5, b = 0.75) over
 "title text" with its English stopwords and PyStemmer's Snowball; tantivy with title and body fields
 and its `en_stem` tokenizer, queries parsed leniently over both fields (OR)."""
 

@@ -32,9 +32,11 @@ from typing import Any
 
 from whoosh import query
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from newsgrep.index.ranking import B, K1, CombinedTerm, idf
+from newsgrep.index import ranking
+from newsgrep.index.ranking import CombinedTerm
 from newsgrep.index.safe_pickle import RestrictedUnpickler
 
 Scores = dict[int, float]
@@ -239,6 +241,7 @@ class FastEvaluator:
         pairs = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
         self.leaves = [_Leaf(r, offset) for r, offset in pairs]
         self.doc_count = searcher.doc_count_all()
+        self.weighting = searcher.weighting  # schema.NewsBM25F: field terms and phrases
         self._tables: dict[tuple[str, str], list[float]] = {}
 
     # --- support -------------------------------------------------------------------------------
@@ -247,14 +250,16 @@ class FastEvaluator:
         if fieldname not in self.schema:
             return False
         field = self.schema[fieldname]
-        return bool(field.scorable) and field.format is not None and field.format.supports("positions")
+        return (bool(field.scorable) and field.format is not None
+                and field.format.supports("positions")
+                and isinstance(self.weighting, BM25F) and not self.weighting._field_B)
 
     def supported(self, q: Any) -> bool:
         """Tell whether every node of the query is one this evaluator handles."""
         t = type(q)
         if t is CombinedTerm:
             terms = q._terms()
-            return terms is not None and all(self._field_ok(s.fieldname) for s in terms)
+            return ranking.PER_FIELD_LENGTHS and terms is not None and all(self._field_ok(s.fieldname) for s in terms)
         if t is query.Term:
             return self._field_ok(q.fieldname)
         if t is query.Phrase:
@@ -298,14 +303,17 @@ class FastEvaluator:
         """
         if not self.supported(q):
             return None
-        bounds: list[tuple[float, int]] = []
-        settles: list[tuple[int, Callable[[int], float | None] | None]] = []
-        for leaf in self.leaves:
-            got, settle = self._live(q, leaf)
-            off = leaf.offset
-            settles.append((off, settle))
-            bounds.extend((-v, d + off) for d, v in got.items()
-                          if allowed is None or d + off in allowed)
+        results = [(leaf.offset, *self._live(q, leaf)) for leaf in self.leaves]
+        if all(settle is None for _, _, settle in results):  # exact already: a threshold will do
+            exact = [(v, d + off) for off, got, _ in results for d, v in got.items()
+                     if allowed is None or d + off in allowed]
+            if len(exact) <= limit:
+                return exact
+            floor = heapq.nlargest(limit, [v for v, _ in exact])[-1]
+            return [(v, d) for v, d in exact if v >= floor]
+        bounds = [(-v, d + off) for off, got, _ in results for d, v in got.items()
+                  if allowed is None or d + off in allowed]
+        settles = [(off, settle) for off, _, settle in results]
         heapq.heapify(bounds)
         offsets = [off for off, _ in settles]
         best: list[float] = []  # the ``limit`` best settled scores, smallest first
@@ -404,12 +412,16 @@ class FastEvaluator:
         if table is None:
             avg = self.searcher.avg_field_length(fieldname)
             table = []
-            for byte in range(256):
-                length = byte_to_length(byte) if byte else 0
-                if kind == "bm25f":  # ranking.CombinedMatcher.score
-                    table.append(1 - B + B * length / (avg or 1.0))
-                else:  # whoosh.scoring.bm25, field length 1 where there is none
-                    table.append(K1 * ((1 - B) + B * (length if byte else 1) / (avg or 1)))
+            if kind == "bm25f":  # ranking.CombinedMatcher.score
+                b = ranking.B
+                for byte in range(256):
+                    length = byte_to_length(byte) if byte else 0
+                    table.append(1 - b + b * length / (avg or 1.0))
+            else:  # whoosh.scoring.bm25 with the searcher's weighting, field length 1 if none
+                b, k1 = self.weighting.B, self.weighting.K1
+                for byte in range(256):
+                    length = byte_to_length(byte) if byte else 1
+                    table.append(k1 * ((1 - b) + b * length / (avg or 1)))
             self._tables[key] = table
         return table
 
@@ -428,7 +440,28 @@ class FastEvaluator:
                 parts.append((t, btext))
         if not parts:
             return {}
-        weight = idf(self.doc_count, df) * q.boost
+        weight = ranking.idf(self.doc_count, df) * q.boost
+        k1 = ranking.K1
+        k1_1 = k1 + 1
+        if len(parts) <= 2:
+            # Title and body: the sum of two contributions does not depend on their order, so
+            # the field with fewer postings becomes a table and the other is scored in one pass.
+            parts.sort(key=lambda p: sum(b[2] for b in leaf.block_list(p[0].fieldname, p[1])))
+            first: Scores = {}
+            if len(parts) == 2:
+                t, btext = parts.pop(0)
+                den, lengths, w = self._table("bm25f", t.fieldname), leaf.lengths(t.fieldname), t.boost
+                first = {d: w * x / den[lengths[d]]
+                         for ids, weights in leaf.blocks(t.fieldname, btext) for d, x in zip(ids, weights)}
+            t, btext = parts[0]
+            den, lengths, w = self._table("bm25f", t.fieldname), leaf.lengths(t.fieldname), t.boost
+            extra = first.get
+            out = {d: weight * (tf := w * x / den[lengths[d]] + extra(d, 0.0)) * k1_1 / (tf + k1)
+                   for ids, weights in leaf.blocks(t.fieldname, btext) for d, x in zip(ids, weights)}
+            for d in first.keys() - out.keys():
+                tf = first[d]
+                out[d] = weight * tf * k1_1 / (tf + k1)
+            return out
         acc: Scores = {}
         get = acc.get
         for t, btext in parts:
@@ -438,11 +471,10 @@ class FastEvaluator:
             for ids, weights in leaf.blocks(t.fieldname, btext):
                 for d, x in zip(ids, weights):
                     acc[d] = get(d, 0.0) + w * x / den[lengths[d]]
-        k1 = K1 + 1
-        return {d: weight * tf * k1 / (tf + K1) for d, tf in acc.items()}
+        return {d: weight * tf * k1_1 / (tf + k1) for d, tf in acc.items()}
 
     def _term_idf(self, fieldname: str, btext: bytes) -> float:
-        return idf(self.doc_count, self.searcher.doc_frequency(fieldname, btext))
+        return float(self.weighting.idf(self.searcher, fieldname, btext))
 
     def _term(self, fieldname: str, text: Any, boost: float, leaf: _Leaf) -> Scores:
         """A word in one field: Whoosh's BM25 (NewsBM25F), times the term's boost."""
@@ -452,7 +484,7 @@ class FastEvaluator:
         weight = self._term_idf(fieldname, btext)
         den = self._table("bm25", fieldname)
         lengths = leaf.lengths(fieldname)
-        k1 = K1 + 1
+        k1 = self.weighting.K1 + 1
         out = {d: weight * ((x * k1) / (x + den[lengths[d]]))
                for ids, weights in leaf.blocks(fieldname, btext) for d, x in zip(ids, weights)}
         return self._boosted(out, boost)
@@ -489,7 +521,7 @@ class FastEvaluator:
         den = self._table("bm25", fieldname)
         lengths = leaf.lengths(fieldname)
         idfs = [self._term_idf(fieldname, bt) for bt in btexts]
-        k1 = K1 + 1
+        k1 = self.weighting.K1 + 1
         boost = q.boost
         bounds: Scores = {}
         if len(found) == 2:

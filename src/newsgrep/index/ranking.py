@@ -12,8 +12,9 @@ the fields, each normalized by its own field's length and weighted, then saturat
 The field weights w_f are the parser's field boosts (title 2, body 1); k1 = 1.2 and b = 0.75 are
 the textbook defaults. ``PER_FIELD_LENGTHS = False`` switches to Lucene's CombinedFieldQuery
 (one length summed over the fields, as if they were one field), kept for the benchmark. A word
-typed n times in a query counts n times (query term frequency), as in Lucene. Phrases, wildcards
-and fuzzy words keep Whoosh's per-field scoring.
+typed n times in a query counts n times (query term frequency), as in Lucene. Phrases and fuzzy
+words keep Whoosh's per-field scoring; a wildcard scores the sum of its words' per-field BM25.
+Queries are evaluated by index/fastsearch.py, with these same formulas, wherever it can.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
+from conftest import need_corpus
 from newsgrep.index.fastwrite import fast_indexer
 from newsgrep.index.schema import build_schema
 
@@ -42,7 +44,11 @@ def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) ->
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]
     texts += [(REPO / "corpus" / "wikinews" / "wikinews_2019.csv").read_text(encoding="utf-8")[:200_000]]
     texts += TEXTS
+    # Enough articles that common words fill several 128-posting blocks.
+    texts += [p.read_text(encoding="utf-8", errors="replace")
+              for p in sorted((need_corpus("bbc") / "business").glob("*.txt"))[:500]]
     postings = []
+    multiblock = []
     for name, fast in (("fast", True), ("whoosh", False)):
         ix = index.create_in(str(tmp_path), build_schema(), indexname=name)
         w = FastSegmentWriter(ix, _lk=False) if fast else ix.writer()
@@ -61,7 +67,19 @@ def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) ->
             w.commit()
         with index.open_dir(str(tmp_path), indexname=name).searcher() as s:
             r = s.reader()
-            postings.append([(f, t, list(r.postings(f, t).items_as("positions")))
-                             for f, t in r.all_terms() if f in ("title", "body")]
-                            + [r.doc_field_length(d, "body") for d in range(len(texts))])
+            terms = r._terms
+            # Every field's terms: the term info (document frequency, total and largest weight,
+            # shortest and longest field length, first and last document, where the postings
+            # lie) and the posting bytes themselves (blocks, their statistics, ids, weights,
+            # positions), exactly as Whoosh writes them.
+            got = []
+            for f, t in r.all_terms():
+                raw = terms._tindex[struct.pack("!H", terms._fieldmap[f]) + t]
+                offset, length = terms.term_info(f, t).extent()
+                length = length[0] if isinstance(length, tuple) else length  # (Whoosh's reader)
+                got.append((f, t, raw, terms._postfile.get(offset, length)))
+            postings.append(got + [r.doc_field_length(d, "body") for d in range(len(texts))])
+            multiblock.append(sum(r.doc_frequency(f, t) > 128 for f, t, *_ in got))
+    assert len(postings[0]) > 10_000
+    assert multiblock[0] > 30  # terms whose postings fill more than one block
     assert postings[0] == postings[1]

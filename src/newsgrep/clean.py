@@ -17,6 +17,8 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")  # lone halves, or undecodable bytes of a file name
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# What _SPACES changes, and only that: runs of two or more, and single spaces other than " ".
+_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -32,7 +34,7 @@ def strip_controls(text: str) -> str:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of spaces in each line, trim lines, and keep at most one blank line."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _RUNS.sub(" ", text).split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 

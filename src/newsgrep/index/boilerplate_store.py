@@ -3,14 +3,15 @@
 The catalog holds, for each folder of text articles, how many articles it has and in how many of
 them each (hashed) line occurs, plus the keys each file contributed, so that a changed or deleted
 file's lines are counted out again. Memory stays flat: counts live in SQLite, and only one
-file's keys are in memory at a time. When a folder's set of boilerplate lines changes, the
-folder's other files are read again, so every article of a folder is cleaned with the same set.
+file's keys are in memory at a time (a few hundred when worker processes read the files). When a
+folder's set of boilerplate lines changes, the folder's other files are read again, so every
+article of a folder is cleaned with the same set.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,8 +146,24 @@ def _found_again(rec: FileRecord) -> FoundFile | None:
     return FoundFile(path, root, file_id, kind, st.st_mtime_ns, st.st_size)
 
 
+POOL_FILES = 256  # fewer text files than this are read for learning in one process
+
+
+def _keys_of(paths: Sequence[Path], jobs: int) -> Iterator[list[int] | None]:
+    """Yield the line keys of each file in order, read by ``jobs`` processes when it pays."""
+    import multiprocessing as mp
+
+    if jobs <= 1 or len(paths) < POOL_FILES or "fork" not in mp.get_all_start_methods():
+        yield from map(_file_keys, paths)
+        return
+    from newsgrep.index import durable
+
+    with mp.get_context("fork").Pool(jobs, initializer=durable.ignore_interrupts) as pool:
+        yield from pool.imap(_file_keys, paths, chunksize=64)
+
+
 def learn(catalog: Catalog, to_read: Sequence[FoundFile], previous: dict[str, FileRecord],
-          gone: Iterable[str], keep: bool | None) -> Learned:
+          gone: Iterable[str], keep: bool | None, jobs: int = 1) -> Learned:
     """Count the lines of the files about to be read (and count out the changed and gone ones),
     then give each text file its folder's boilerplate set and add the folder's other files to
     the reading when that set changed."""
@@ -158,11 +175,9 @@ def learn(catalog: Catalog, to_read: Sequence[FoundFile], previous: dict[str, Fi
     with catalog.transaction():
         for path in gone:
             _count_out(catalog, path, touched)
-        for f in to_read:
-            if f.kind not in TEXT_KINDS:
-                continue
+        texts = [f for f in to_read if f.kind in TEXT_KINDS]
+        for f, keys in zip(texts, _keys_of([f.path for f in texts], jobs)):
             _count_out(catalog, str(f.path), touched)
-            keys = _file_keys(f.path)
             if keys is not None:
                 _count_in(catalog, str(f.path), keys, touched)
         if touched:

@@ -271,7 +271,8 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
     session = _Session(index_dir, progress, report)
     try:
         to_read, previous, gone = _plan(session, roots, include, exclude)
-        learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate)
+        learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate,
+                                          jobs)
         to_read, previous = learned.to_read, learned.previous
         report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
         progress.start(len(to_read), sum(f.size for f in to_read))

@@ -199,13 +199,17 @@ _CHUNK = 2048  # decompressed bytes at a time: 128 ids and weights take about 1.
 def _ids_weights(data: bytes, compression: int) -> tuple[Any, Any]:
     """Unpickle only the ids and weights of a block, when its values are not needed.
 
-    The values (positions) are three quarters of a block and the slowest part to unpickle; the
-    ids and weights come first in the pickle, so the pickle is cut where the values start and
-    closed as a pair, and only as much of the block is decompressed as that needs.
+    In a block pickled by Whoosh (protocol 2) the values (positions) are three quarters of the
+    block and the slowest part to unpickle; the ids and weights come first in the pickle, so the
+    pickle is cut where the values start and closed as a pair, and only as much of the block is
+    decompressed as that needs. Blocks newsgrep writes (protocol 5) unpickle fast whole.
     """
     if compression:
         inflate = zlib.decompressobj()
         raw = inflate.decompress(data, _CHUNK)
+        if raw[:2] != b"\x80\x02":  # a later protocol (newsgrep's writer): bytes unpickle fast
+            ids, weights, _ = _loads(raw + inflate.decompress(inflate.unconsumed_tail) + inflate.flush())
+            return ids, weights
         cut = raw.find(_VALUES_START)
         while cut < 0 and inflate.unconsumed_tail:
             seen = len(raw)

@@ -9,8 +9,9 @@ column each time. Here the title and body postings come straight from the analyz
 (the same terms, positions, weights and encoded bytes: tests compare them with Whoosh's
 ``field.index``); postings are gathered per term in document order, so only the terms are
 sorted, and spilled runs are ``marshal`` chunks merged by term; field lengths are read once into
-memory; and each term's postings are written a block at a time. The segment written is an
-ordinary Whoosh segment, byte for byte the postings Whoosh would write (tests compare them).
+memory; and each term's postings are written a block at a time, pickled with protocol 5 (see
+``_write_block``). The segment written is an ordinary Whoosh segment: the same blocks, block
+statistics, term statistics and postings as Whoosh would write (tests compare them).
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from __future__ import annotations
 import copy
 import heapq
 import marshal
+import operator
+import pickle
 import tempfile
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from whoosh import formats
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from newsgrep.index.analysis import NewsAnalyzer
@@ -244,11 +250,44 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: _Lengths | None,
                 pw._maxlength = max(lens) if lens else 0
             else:
                 pw._minlength, pw._maxlength = None, 0
-            if start + limit < count:
-                pw._write_block()
-        fieldwriter.finish_term()  # writes the last block
+            _write_block(pw, ids, last=start + limit >= count)
+        fieldwriter.finish_term()
     if lastfield is not None:
         fieldwriter.finish_field()
+
+
+def _write_block(pw: Any, ids: list[int], last: bool) -> None:
+    """Write a posting writer's buffered block: W3PostingsWriter._write_block, with the block's
+    data pickled with protocol 5 instead of 2.
+
+    Protocol 2 has no bytes type: it pickles each posting's encoded positions as a call to
+    _codecs.encode on a latin-1 string, which makes pickling a block 8 times slower, the block
+    40% bigger (and slower to compress), and unpickling it at search time 5 times slower.
+    Whoosh's reader unpickles whatever protocol it finds.
+    """
+    postfile = pw._postfile
+    if not pw._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    pw._terminfo.add_block(pw)
+    weights = pw._weights
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        mini_weights = None if first == 1.0 else first
+    else:
+        mini_weights = tuple(weights)
+    deltas = tuple(map(operator.sub, ids, [0, *ids[:-1]]))
+    data = pickle.dumps((deltas, mini_weights, pw._mini_values()), 5)
+    comp = pw._compression
+    if comp:
+        data = zlib.compress(data, comp)
+    info = pickle.dumps((len(ids), ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
+                         length_to_byte(pw._maxlength)), 2)
+    size = len(info) + len(data)
+    postfile.write_int(-size if last else size)
+    postfile.write(info)
+    postfile.write(data)
+    pw._blockcount += 1
+    pw._new_block()
 
 
 class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 TASK_FILES = 16          # files per task handed to a worker, at most
 TASK_BYTES = 2 << 20     # bytes per task, at most (a big export file is a task of its own)
-WORKER_LIMIT_MB = 128    # posting pool of each worker before it spills a run to disk
+WORKER_LIMIT_MB = 48    # posting pool of each worker before it spills a run to disk
 MIN_FILES = 64           # fewer files than this are indexed in one process ...
 MIN_BYTES = 8 << 20      # ... unless they hold at least this much
 

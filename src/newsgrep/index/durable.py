@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -149,13 +148,13 @@ def run_lock(index_dir: Path, timeout: float, say: Callable[[str], None]) -> Ite
 def swap_in(fresh: Path, index_dir: Path) -> None:
     """Replace an index folder by a freshly built one; `recover` finishes a swap cut in half."""
     old = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    _rmtree(old, ignore_errors=True)
     fsync_dir(fresh)
     if index_dir.exists():
         index_dir.rename(old)
     fresh.rename(index_dir)
     fsync_dir(index_dir.parent)
-    shutil.rmtree(old, ignore_errors=True)
+    _rmtree(old, ignore_errors=True)
 
 
 def recover(index_dir: Path) -> None:
@@ -166,12 +165,12 @@ def recover(index_dir: Path) -> None:
         # killed between the two renames of swap_in: the rebuild was complete
         (fresh if fresh.exists() else old).rename(index_dir)
         fsync_dir(index_dir.parent)
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(fresh, ignore_errors=True)
+    _rmtree(old, ignore_errors=True)
+    _rmtree(fresh, ignore_errors=True)
     if index_dir.is_dir():
         for entry in os.scandir(index_dir):
             if entry.name.endswith(".tmp") and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)  # Whoosh's scratch folder
+                _rmtree(entry.path, ignore_errors=True)  # Whoosh's scratch folder
             elif ".toc." in entry.name and entry.is_file(follow_symlinks=False):
                 os.remove(entry.path)  # a TOC written but never renamed into place
 
@@ -279,6 +278,13 @@ def exclusive(fn: Callable[Concatenate[Any, Path, P], R]) -> Callable[Concatenat
                 "run the same command again to finish") from None
 
     return run
+
+
+def _rmtree(path: Path | str, ignore_errors: bool = True) -> None:
+    """shutil.rmtree, imported only when a folder is removed (shutil pulls in bz2 and lzma)."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
 
 
 def ignore_interrupts() -> None:

@@ -1,12 +1,14 @@
 """Import Whoosh without the heavy modules it imports at load time and never uses here.
 
 ``whoosh.compat`` imports ``urllib.request`` (for ``urlretrieve``; with it http, email, ssl) and
-the ``cached_property`` package that ``whoosh.reading`` uses imports ``asyncio`` (to test whether
-a function is a coroutine), and ``whoosh.query.terms`` imports ``whoosh.lang.morph_en`` (hundreds
-of regular expressions, for the Variations query only). Together that is about 45 ms of every
-``newsgrep search``. While those Whoosh modules load, stand-ins take the place of the three: they
-hold what the modules take from them and import the real module on any other use. The stand-ins are
-removed from ``sys.modules`` afterwards, so every other import gets the real modules.
+``html``; the ``cached_property`` package that ``whoosh.reading`` uses imports ``asyncio`` (to
+test whether a function is a coroutine); ``whoosh.query.terms`` imports ``whoosh.lang.morph_en``
+(hundreds of regular expressions, for the Variations query only); the file layer imports
+``hashlib`` (which loads OpenSSL, for the MD5 of its hash tables), ``tempfile`` (with
+``shutil``, ``bz2`` and ``lzma``) and ``random`` for writing. Together that is about 50 ms of every
+``newsgrep search``. While those Whoosh modules load, stand-ins take the place of these: they
+hold what the modules take from them and import the real module on any other use. The stand-ins
+are removed from ``sys.modules`` afterwards, so every other import gets the real modules.
 """
 
 from __future__ import annotations
@@ -39,21 +41,60 @@ def _variations(word: str) -> Any:
     return variations(word)
 
 
+def _md5(*args: Any, **kwargs: Any) -> Any:
+    """MD5 from CPython's built-in module: hashlib would load OpenSSL (about 3 ms) first."""
+    try:
+        from _md5 import md5
+    except ImportError:
+        from hashlib import md5
+    return md5(*args, **kwargs)
+
+
+def _html_escape(*args: Any, **kwargs: Any) -> Any:
+    from html import escape
+
+    return escape(*args, **kwargs)
+
+
+def _copyfileobj(*args: Any, **kwargs: Any) -> Any:
+    from shutil import copyfileobj
+
+    return copyfileobj(*args, **kwargs)
+
+
+def _porter_stem(word: str) -> Any:
+    from whoosh.lang.porter import stem
+
+    return stem(word)
+
+
+# Modules Whoosh imports at load time for what only writing or unused features call: module
+# name -> the names it takes from them with ``from ... import`` (lazy stand-ins).
+_LAZY: dict[str, dict[str, Any]] = {
+    "urllib.request": {"urlretrieve": _urlretrieve},           # whoosh.compat
+    "asyncio": {"iscoroutinefunction": inspect.iscoroutinefunction},  # cached_property
+    "whoosh.lang.morph_en": {"variations": _variations},       # whoosh.query.terms
+    "hashlib": {"md5": _md5},             # whoosh.filedb.filetables: the terms' hash table
+    "html": {"escape": _html_escape},     # whoosh.compat: htmlescape, for the HTML formatter
+    "tempfile": {},                       # whoosh.filedb.filestore: temporary storage (writing)
+    "shutil": {"copyfileobj": _copyfileobj},  # whoosh.filedb.compound: compound files (writing)
+    "random": {},                         # whoosh.util: random file names (writing)
+    "calendar": {},                       # whoosh.util.times: month lengths (date parsing)
+    "whoosh.lang.porter": {"stem": _porter_stem},  # whoosh.analysis: Whoosh's Porter stemmer
+}
+
+
 def preload() -> None:
-    """Import whoosh.compat, cached_property and whoosh.query with stand-ins for what they
-    import and do not need at once."""
+    """Import whoosh.compat, cached_property, whoosh.query, Whoosh's codec and searcher with
+    stand-ins for what they import and do not need at once."""
     if "whoosh.compat" in sys.modules:
         return
     stand_ins: dict[str, types.ModuleType] = {}
-    if "urllib.request" not in sys.modules:
-        stand_ins["urllib.request"] = _StandIn("urllib.request")
-        stand_ins["urllib.request"].urlretrieve = _urlretrieve  # type: ignore[attr-defined]
-    if "asyncio" not in sys.modules:
-        stand_ins["asyncio"] = _StandIn("asyncio")
-        stand_ins["asyncio"].iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
-    if "whoosh.lang.morph_en" not in sys.modules:
-        stand_ins["whoosh.lang.morph_en"] = _StandIn("whoosh.lang.morph_en")
-        stand_ins["whoosh.lang.morph_en"].variations = _variations  # type: ignore[attr-defined]
+    for name, attrs in _LAZY.items():
+        if name not in sys.modules:
+            module = stand_ins[name] = _StandIn(name)
+            for attr, value in attrs.items():
+                setattr(module, attr, value)
     sys.modules.update(stand_ins)
     try:
         import whoosh.compat  # noqa: F401
@@ -62,6 +103,12 @@ def preload() -> None:
         except ImportError:  # a Whoosh that does not use the package
             pass
         import whoosh.query  # noqa: F401
+        import whoosh.codec.whoosh3  # noqa: F401
+        import whoosh.searching  # noqa: F401
+
+        from newsgrep.index.safe_pickle import install
+
+        install()  # (it also tries Whoosh's legacy codec, which imports hashlib)
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:

@@ -110,6 +110,6 @@ def preload() -> None:
 
         install()  # (it also tries Whoosh's legacy codec, which imports hashlib)
     finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
                 del sys.modules[name]

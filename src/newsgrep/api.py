@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgrep.dates import parse_cli_date
 from newsgrep.errors import UsageError
-from newsgrep.models import (Article, ArticleView, Explanation, Hit, IndexReport, IndexStats,
-                             KwicLine, Timeline)
 
 if TYPE_CHECKING:
+    from newsgrep.hits import Hit
+    from newsgrep.models import (Article, ArticleView, Explanation, IndexReport, IndexStats,
+                                 KwicLine, Timeline)
     from newsgrep.index.searcher import Filters
     from newsgrep.index.writer import Progress
 
@@ -36,6 +36,8 @@ class SearchOptions:
         """Turn the option strings into a filter."""
         from newsgrep.index.searcher import Filters
 
+        if self.since or self.until:
+            from newsgrep.dates import parse_cli_date
         since = parse_cli_date(self.since, end=False) if self.since else None
         until = parse_cli_date(self.until, end=True) if self.until else None
         if since and until and since >= until:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsgrep.hits import Hit, Snippet
+
+__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Explanation", "FileProblem", "Hit",
+           "IndexReport", "IndexStats", "KwicLine", "Snippet", "Timeline", "TimelineRow"]
+
 ARTICLE_FIELDS = ("id", "path", "title", "body", "date", "source", "url", "author", "lang")
 
 
@@ -20,32 +25,6 @@ class Article:
     url: str | None = None
     author: str | None = None
     lang: str | None = None
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A passage of an article with the character offsets of its highlighted words."""
-
-    text: str
-    highlights: tuple[tuple[int, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked search result."""
-
-    rank: int
-    score: float
-    id: str
-    path: str
-    title: str
-    date: str | None
-    source: str | None
-    url: str | None
-    snippets: tuple[Snippet, ...] = ()
-    matched_terms: tuple[str, ...] = ()
-    qid: str | None = None
-    duplicates: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsgrep.index.analysis import NewsAnalyzer
-from newsgrep.models import Snippet
+from newsgrep.hits import Snippet
 
 SNIPPET_CHARS = 200
 MAX_SNIPPETS = 3

@@ -6,14 +6,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgrep.errors import QueryError, UsageError
+from newsgrep.hits import Hit
 from newsgrep.index import columns, store
 from newsgrep.index.columns import UNDATED
 from newsgrep.index.highlight import find_matches, make_snippets, match_spec, matched_words
 from newsgrep.index.schema import SEARCH_FIELDS, TITLE_BOOST, weighting
-from newsgrep.models import Explanation, Hit
+
+if TYPE_CHECKING:
+    from newsgrep.models import Explanation
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -355,6 +358,8 @@ class Searcher:
 
     def explain(self, q: Any, text: str, options: Any) -> Explanation:
         """Describe a parsed query: its form, its expanded terms with document counts."""
+        from newsgrep.models import Explanation
+
         reader = self.searcher.reader()
         terms = set()
         for fieldname, term in q.iter_all_terms(phrases=True):

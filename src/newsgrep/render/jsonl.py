@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from newsgrep.clean import one_line, strip_controls
-from newsgrep.models import Hit
+from newsgrep.hits import Hit
 
 HIT_KEYS = ("rank", "score", "id", "path", "title", "date", "source", "url", "snippets",
             "matched_terms")

@@ -6,7 +6,7 @@ import os
 from typing import IO
 
 from newsgrep.clean import one_line, strip_controls
-from newsgrep.models import Hit
+from newsgrep.hits import Hit
 
 
 def display_path(path: str) -> str:

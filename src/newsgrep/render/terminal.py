@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from newsgrep.clean import one_line, strip_controls
-from newsgrep.models import Hit
+from newsgrep.hits import Hit
 from newsgrep.render.plain import display_path
 
 HIGHLIGHT = "bold red"

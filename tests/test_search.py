@@ -164,6 +164,12 @@ def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
     from newsgrep.index import store
 
     docs, ix = small
+    current = (ix / store.SETTINGS).read_text(encoding="utf-8")
+    # A search reads the settings file; an index from before it has only the catalog's.
+    (ix / store.SETTINGS).write_text("schema=0;old", encoding="utf-8")
+    with pytest.raises(IndexOutdated, match="rebuild"):
+        list(api.search("Idlib", str(ix)))
+    (ix / store.SETTINGS).unlink()
     catalog = store.open_catalog(ix)
     catalog.set_many({"settings": "schema=0;old"})
     catalog.close()
@@ -171,6 +177,7 @@ def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
         list(api.search("Idlib", str(ix)))
     r = api.build_index([str(docs)], str(ix))
     assert r.rebuilt and r.articles == 5
+    assert (ix / store.SETTINGS).read_text(encoding="utf-8") == current
     assert len(ids("Idlib", ix, limit=None)) == 3
 
 

@@ -62,6 +62,12 @@ def _copyfileobj(*args: Any, **kwargs: Any) -> Any:
     return copyfileobj(*args, **kwargs)
 
 
+def _double_metaphone(word: str) -> Any:
+    from whoosh.lang.dmetaphone import double_metaphone
+
+    return double_metaphone(word)
+
+
 def _porter_stem(word: str) -> Any:
     from whoosh.lang.porter import stem
 
@@ -81,6 +87,9 @@ _LAZY: dict[str, dict[str, Any]] = {
     "random": {},                         # whoosh.util: random file names (writing)
     "calendar": {},                       # whoosh.util.times: month lengths (date parsing)
     "whoosh.lang.porter": {"stem": _porter_stem},  # whoosh.analysis: Whoosh's Porter stemmer
+    "whoosh.lang.dmetaphone": {"double_metaphone": _double_metaphone},  # whoosh.analysis
+    "whoosh.automata.lev": {},            # whoosh.codec.base: automata for fuzzy words
+    "whoosh.highlight": {},               # whoosh.searching: newsgrep highlights on its own
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from newsgrep.errors import IndexMissing, IndexOutdated, NewsgrepError
 
 INDEX_NAME = "articles"
 CATALOG = "newsgrep.sqlite"
+SETTINGS = "settings.txt"  # the catalog's "settings", also kept here: a search reads only this
 
 
 def default_index_dir() -> Path:
@@ -50,6 +50,8 @@ class Catalog:
     """
 
     def __init__(self, path: Path) -> None:
+        import sqlite3  # here: a search reads settings.txt and never loads SQLite
+
         self.path = path
         try:
             self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -129,6 +131,24 @@ def exists(index_dir: Path) -> bool:
     return (index_dir / CATALOG).exists() and index_exists(index_dir, INDEX_NAME)
 
 
+def write_settings(index_dir: Path, settings: str) -> None:
+    """Keep a copy of the index's analysis settings in a small file (atomically replaced)."""
+    if read_settings(index_dir) == settings:
+        return
+    path = index_dir / SETTINGS
+    tmp = path.with_name(SETTINGS + ".tmp")
+    tmp.write_text(settings, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_settings(index_dir: Path) -> str | None:
+    """Return the settings kept beside the catalog, or None (an index from before the file)."""
+    try:
+        return (index_dir / SETTINGS).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def open_for_search(index_dir: Path) -> Any:
     """Open an index for reading, checking that it exists and is current."""
     from newsgrep.index.durable import during_swap
@@ -144,11 +164,13 @@ def _open_for_search(index_dir: Path) -> Any:
         raise IndexMissing(
             f"no index at {index_dir}: run `newsgrep index PATH` first"
             + ("" if os.environ.get("NEWSGREP_INDEX") else " (or pass --index DIR)"))
-    catalog = open_catalog(index_dir)
-    try:
-        settings = catalog.get("settings")
-    finally:
-        catalog.close()
+    settings = read_settings(index_dir)
+    if settings is None:  # no copy yet: ask the catalog (which means loading SQLite)
+        catalog = open_catalog(index_dir)
+        try:
+            settings = catalog.get("settings")
+        finally:
+            catalog.close()
     if settings != analysis_settings():
         raise IndexOutdated(
             f"the index at {index_dir} was built by another version of newsgrep "

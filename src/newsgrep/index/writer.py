@@ -137,6 +137,7 @@ class _Session:
         self.ix = durable.open_or_create(index_dir, store.INDEX_NAME, build_schema)
         durable.reconcile(self.ix, self.catalog)
         self.catalog.set_many({"settings": analysis_settings()})
+        store.write_settings(index_dir, analysis_settings())
         self.writer: Any = None
         self.pending: list[store.FileRecord] = []
         self.pending_gone: list[str] = []

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from newsgrep.clean import clean_text, is_interface_line, one_line
+from newsgrep.clean import clean_text, one_line
+from newsgrep.interface_lines import is_interface_line
 from newsgrep.dates import normalize_date
 from newsgrep.errors import ReadError
 from newsgrep.models import Article

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from newsgrep.boilerplate import drop_lines
-from newsgrep.clean import clean_text, is_interface_line, one_line
+from newsgrep.clean import clean_text, one_line
+from newsgrep.interface_lines import is_interface_line
 from newsgrep.dates import normalize_date
 from newsgrep.models import Article
 from newsgrep.readers.base import FileContext

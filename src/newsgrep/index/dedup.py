@@ -17,24 +17,34 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-
 K = 64               # hashes kept per sketch
 SHINGLE = 5          # words per shingle
 BANDS = 8            # smallest hashes used to find candidate pairs
 THRESHOLD = 0.6      # estimated Jaccard similarity that makes two articles duplicates
 _WORDS = re.compile(r"\w+", re.UNICODE)
+_ASCII_WORDS = re.compile(rb"\w+")
 
 
 def sketch(text: str) -> bytes:
-    """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints."""
-    words = _WORDS.findall(text.lower())
+    """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints.
+
+    A shingle's hash is the CRC-32 of its words joined by spaces in UTF-8. The words are taken
+    as bytes (a lower-cased ASCII text is searched as bytes, where ``\\w`` matches the same
+    characters), so that each shingle is joined once and never encoded; the K smallest are
+    taken by a sort done in C.
+    """
+    low = text.lower()
+    if low.isascii():
+        words = _ASCII_WORDS.findall(low.encode("ascii"))
+    else:
+        words = [w.encode() for w in _WORDS.findall(low)]
     if not words:
         return b""
     if len(words) < SHINGLE:
-        shingles = {" ".join(words)}
+        shingles: Iterable[bytes] = [b" ".join(words)]
     else:
-        shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE)))))
-    hashes = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
+        shingles = map(b" ".join, zip(*(words[i:] for i in range(SHINGLE))))
+    hashes = sorted(set(map(zlib.crc32, shingles)))[:K]
     return struct.pack(f"<{len(hashes)}I", *hashes)
 
 

@@ -24,6 +24,7 @@ TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´]\w+)*", re.UNI
 _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_UNSEEN = object()  # a token not in the term cache
 
 
 def fold(word: str) -> str:
@@ -95,12 +96,20 @@ class NewsAnalyzer(Tokenizer):
         return result
 
     def terms(self, text: str) -> list[str]:
-        """Return the index terms of a text, in order."""
-        out = []
-        for m in TOKEN_PATTERN.finditer(text):
-            t = self.term(m.group())
+        """Return the index terms of a text, in order.
+
+        Indexing calls this for every title and body: the tokens are found in one ``findall``
+        and looked up in the cache here, so that only unseen tokens cost a call of ``term``.
+        """
+        get = self._cache.get
+        out: list[str] = []
+        append = out.append
+        for raw in TOKEN_PATTERN.findall(text):
+            t = get(raw, _UNSEEN)
+            if t is _UNSEEN:
+                t = self.term(raw)
             if t is not None:
-                out.append(t)
+                append(t)  # type: ignore[arg-type]
         return out
 
     def spans(self, text: str) -> Iterator[tuple[str, int, int]]:

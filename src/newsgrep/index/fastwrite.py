@@ -29,11 +29,13 @@ from typing import IO, Any
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from newsgrep.index.analysis import NewsAnalyzer
 
+SINGLE_CACHED = 4096  # positions whose one-position value is kept encoded
 RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a spilled run
 
 
@@ -44,8 +46,8 @@ def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, byte
     if type(fmt) is not formats.Positions or type(analyzer) is not NewsAnalyzer:
         return None
     terms_of = analyzer.terms
-    encode = fmt.encode
     boost = fmt.field_boost
+    single: dict[int, bytes] = {}  # the value of a term found once, by its position
 
     def index(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
@@ -57,10 +59,25 @@ def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, byte
                 positions[term] = [pos]
             else:
                 got.append(pos)
-        return [(term.encode("utf-8"), len(p), float(len(p)) * boost, encode(p))
-                for term, p in positions.items()]
+        out = []
+        for term, p in positions.items():
+            if len(p) == 1 and p[0] < SINGLE_CACHED:
+                v = single.get(p[0])
+                if v is None:
+                    v = single[p[0]] = _encode_positions(p)
+            else:
+                v = _encode_positions(p)
+            out.append((term.encode("utf-8"), len(p), float(len(p)) * boost, v))
+        return out
 
     return index
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Encode positions as ``formats.Positions.encode`` does (a count, then pickled deltas),
+    with the deltas taken in C."""
+    return pack_uint(len(positions)) + pickle.dumps(
+        list(map(operator.sub, positions, [0, *positions[:-1]])), 2)
 
 
 class _Lengths:

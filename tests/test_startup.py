@@ -17,10 +17,11 @@ from newsgrep.index.searcher import Searcher, _plain_words, make_parser
 # What a piped search of plain words has no use for: the terminal renderer, Whoosh's query parser
 # and highlighter, the readers' HTML extraction and encoding detection, SQLite (the settings are
 # read from settings.txt), OpenSSL (MD5 comes from CPython's built-in module), the record classes
-# of the other commands, and what Whoosh imports only for writing.
+# of the other commands, what Whoosh imports only for writing, and difflib (click's suggestions
+# for a mistyped option, which it used to build for every short option such as -n).
 NOT_NEEDED = ("rich", "whoosh.qparser", "whoosh.highlight", "trafilatura", "charset_normalizer",
               "sqlite3", "_hashlib", "newsgrep.models", "tempfile", "shutil", "urllib.request",
-              "asyncio", "whoosh.lang.morph_en", "whoosh.automata.lev")
+              "asyncio", "whoosh.lang.morph_en", "whoosh.automata.lev", "difflib")
 
 
 def test_piped_search_imports_only_what_it_needs(bbc_index: Path) -> None:

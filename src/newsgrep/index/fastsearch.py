@@ -4,17 +4,18 @@ Whoosh answers a query through a tree of matcher objects that step one posting a
 several Python method calls per posting per level (``id``, ``next``, ``weight``, ``score``, field
 length lookups through a column reader). On 36k articles that is 20-40 ms for an ordinary query.
 Here the same queries are evaluated over whole posting blocks: each word's postings are read a
-block at a time (Whoosh's own block reader: the same bytes, the restricted unpickler), field
+block at a time (the same bytes Whoosh's block reader reads, unpickled as ``_loads`` says), field
 lengths are read once per segment as a byte string, the length normalisation comes from a
 256-entry table per field (Whoosh stores lengths as one byte), and each query node becomes a
 dict of document number -> score that its parent intersects or merges.
 
 The scores are the ones Whoosh's matchers compute, with the same arithmetic in the same order:
 BM25F over title and body for plain words (ranking.py), Whoosh's per-field BM25 with Lucene's
-idf for field terms and phrases (schema.NewsBM25F), the weights of the matching postings for
-wildcards and prefixes (Whoosh scores them as constant-score queries), sums over And and Or in
-Whoosh's binary-tree order. Query forms not listed in ``_supported`` (fuzzy words, ranges, slop
-phrases, ...) return None, and the caller uses Whoosh's own search.
+idf for field terms and phrases (schema.NewsBM25F), the sum of those per-field scores over
+the words a wildcard or prefix expands to (``_pattern``), sums over And and Or in Whoosh's
+binary-tree order (on small indexes Whoosh scores wildcards otherwise: see ``_pattern``).
+Query forms ``supported`` does not list (fuzzy words, ranges, slop phrases, ...) return None,
+and the caller uses Whoosh's own search.
 """
 
 from __future__ import annotations

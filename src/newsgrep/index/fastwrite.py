@@ -80,20 +80,12 @@ def _encode_positions(positions: list[int]) -> bytes:
         list(map(operator.sub, positions, [0, *positions[:-1]])), 2)
 
 
-class _Lengths:
-    """Field lengths of a segment's documents, read once into memory."""
+Lengths = dict[str, list[int]]  # field name -> each document's length in the field
 
-    def __init__(self, reader: Any, fieldnames: Sequence[str], doccount: int) -> None:
-        self.reader = reader
-        self.table = {name: [reader.doc_field_length(d, name) for d in range(doccount)]
-                      for name in fieldnames}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        """Return a document's length in a field."""
-        table = self.table.get(fieldname)
-        if table is None:
-            return self.reader.doc_field_length(docnum, fieldname, default)
-        return table[docnum]
+def _read_lengths(reader: Any, fieldnames: Sequence[str], doccount: int) -> Lengths:
+    """Read the field lengths of a segment's documents once into memory."""
+    return {name: [reader.doc_field_length(d, name) for d in range(doccount)] for name in fieldnames}
 
 
 class _TermPool:
@@ -206,7 +198,7 @@ def _entry_key(entry: tuple[str, bytes, list[Any]]) -> tuple[str, bytes]:
     return entry[0], entry[1]
 
 
-def write_postings(fieldwriter: Any, schema: Any, lengths: _Lengths | None,
+def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
                    terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
     """Write each term's postings through Whoosh's W3 writers, a whole block at a time.
 
@@ -243,7 +235,7 @@ class _Tracked:
         return self._pos
 
 
-def _write_terms(fieldwriter: Any, schema: Any, lengths: _Lengths | None,
+def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
                  terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
     lastfield = None
     table: list[Any] | None = None
@@ -254,7 +246,7 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: _Lengths | None,
             field = schema[fieldname]
             fieldwriter.start_field(fieldname, field)
             lastfield = fieldname
-            table = lengths.table.get(fieldname) if lengths is not None else None
+            table = lengths.get(fieldname) if lengths is not None else None
         fieldwriter.start_term(tbytes)
         pw = fieldwriter._postwriter
         limit = pw._blocklimit
@@ -378,7 +370,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         lengths = None
         if pdr is not None:
             scorable = [n for n in self.schema.names() if self.schema[n].scorable]
-            lengths = _Lengths(pdr, scorable, self.docnum)
+            lengths = _read_lengths(pdr, scorable, self.docnum)
         write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms())
         self.fieldwriter.close()
         if pdr is not None:

@@ -311,9 +311,9 @@ class Searcher:
         ids = self._column("id")
         if limit is not None:
             best = self._evaluator().top(q, limit, self._passing(fq))
-            if best is not None:
-                return _top({d: s for s, d in best}, ids, limit)
-        scores = self._scores(q, fq)
+            scores = None if best is None else {d: s for s, d in best}
+        else:
+            scores = self._scores(q, fq)
         if scores is not None:
             return _top(scores, ids, limit)
         if limit is None:

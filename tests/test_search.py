@@ -181,6 +181,14 @@ def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
     assert len(ids("Idlib", ix, limit=None)) == 3
 
 
+def test_settings_file_cut_short_falls_back_to_the_catalog(small: tuple[Path, Path]) -> None:
+    from newsgrep.index import store
+
+    _, ix = small
+    (ix / store.SETTINGS).write_text("", encoding="utf-8")  # as a crash before the data reached disk
+    assert len(ids("Idlib", ix, limit=None)) == 3
+
+
 def test_analyzer_keeps_news_tokens_sensible() -> None:
     a = NewsAnalyzer()
     assert a.terms("US sanctions in May") == ["us", "sanction", "may"]

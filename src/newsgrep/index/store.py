@@ -165,7 +165,7 @@ def _open_for_search(index_dir: Path) -> Any:
             f"no index at {index_dir}: run `newsgrep index PATH` first"
             + ("" if os.environ.get("NEWSGREP_INDEX") else " (or pass --index DIR)"))
     settings = read_settings(index_dir)
-    if settings is None:  # no copy yet: ask the catalog (which means loading SQLite)
+    if not settings:  # no copy yet (or one cut short): ask the catalog (which loads SQLite)
         catalog = open_catalog(index_dir)
         try:
             settings = catalog.get("settings")

@@ -8,7 +8,7 @@ shingles of ``\\w+`` tokens; per page true/false positives and negatives counted
 multisets and normalised by their sum; precision averaged over pages with any predicted shingle,
 recall over pages with any true shingle; F1 of the two averages.
 
-newsgrep's bodies are read through the real path (newsgrep.readers on each .html.gz file);
+newsgrep's bodies are read through the real path (newsgrep.ingest.readers on each .html.gz file);
 trafilatura runs as the benchmark runs it: ``trafilatura.extract(html, include_comments=False)``.
 """
 
@@ -91,8 +91,8 @@ def metrics(scores: Sequence[TpFpFn]) -> dict[str, float]:
 
 def newsgrep_body(path: Path) -> str:
     """Read a page through newsgrep's readers and return its body."""
-    from newsgrep.readers import kind_of, read_articles
-    from newsgrep.readers.base import FileContext
+    from newsgrep.ingest.readers import kind_of, read_articles
+    from newsgrep.ingest.readers.base import FileContext
 
     kind = kind_of(path)
     assert kind == "html", path
@@ -211,7 +211,7 @@ def section(result: dict[str, object], command: str, index_line: str = "") -> st
          "(`../shared/corpora/html/article-extraction-benchmark/`), scored as its `evaluate.py` "
          "does: 4-token shingles of `\\w+` tokens, per-page TP/FP/FN normalised by their sum, "
          "precision and recall averaged over pages, F1 of the two averages. Both extractors ran "
-         "in the same run; newsgrep's bodies come through `newsgrep.readers` on each `.html.gz` "
+         "in the same run; newsgrep's bodies come through `newsgrep.ingest.readers` on each `.html.gz` "
          "file."),
         "Published for this benchmark: trafilatura 2.0.0 F1 0.958, rs_trafilatura 0.970.",
         ("newsgrep's reader runs trafilatura in precision mode (its default output when precision "

@@ -251,7 +251,7 @@ class Variant:
 
 def _analyzer(**kwargs: object) -> Callable[[], object]:
     def make() -> object:
-        from newsgrep.index.analysis import NewsAnalyzer
+        from newsgrep.index.query.analysis import NewsAnalyzer
 
         return NewsAnalyzer(**kwargs)  # type: ignore[arg-type]
     return make
@@ -267,8 +267,8 @@ def _whoosh_stopwords() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-RK, SE, SC, AN = ("newsgrep.index.ranking", "newsgrep.index.searcher", "newsgrep.index.schema",
-                  "newsgrep.index.analysis")
+RK, SE, SC, AN = ("newsgrep.index.query.ranking", "newsgrep.index.search.searcher", "newsgrep.index.query.schema",
+                  "newsgrep.index.query.analysis")
 VARIANTS = [
     Variant("per-field BM25 summed (Whoosh's BM25F), title boost 2: before",
             [(RK, "rank_fields_together", lambda q: q)]),

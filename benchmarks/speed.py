@@ -303,7 +303,7 @@ def main() -> None:
 def _doc_count(engine: str, out: Path) -> int:
     """Count the documents an engine indexed."""
     code = {
-        "newsgrep": "from newsgrep.index.safe_pickle import open_index as o; "
+        "newsgrep": "from newsgrep.index.store.opening import open_whoosh_index as o; "
                     "print(o(p).doc_count())",
         "whoosh": "from whoosh import index; print(index.open_dir(str(p)).doc_count())",
         "tantivy": "import tantivy; i = tantivy.Index.open(str(p)); i.reload(); "

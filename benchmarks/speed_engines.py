@@ -125,7 +125,7 @@ def index_sqlite(corpus: Path, out: Path) -> int:
 # --- querying ------------------------------------------------------------------------------------
 
 def _runner_newsgrep(out: Path) -> tuple[Callable[[str, str], int], Callable[[], None]]:
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.searcher import Searcher
 
     s = Searcher(out)
 

@@ -71,8 +71,8 @@ def added_spellings(ix: Path, query: str) -> tuple[int, int, dict[str, int]]:
     """Return (plain count, variants count, {added spelling: extra articles holding it})."""
     from newsgrep import api
     from newsgrep.api import SearchOptions
-    from newsgrep.index.highlight import find_matches, match_spec
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.highlight import find_matches, match_spec
+    from newsgrep.index.search.searcher import Searcher
 
     plain = {h.id for h in api.search(query, str(ix), SearchOptions(limit=None, snippets=False))}
     spellings: dict[str, int] = {}

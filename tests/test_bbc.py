@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
-from newsgrep.index.analysis import NewsAnalyzer
-
-from conftest import need_corpus
+from newsgrep.index.query.analysis import NewsAnalyzer
 
 
 def test_prime_minister_returns_politics_first(bbc_index: Path) -> None:
@@ -46,12 +45,12 @@ def test_count_matches_all_hits(bbc_index: Path) -> None:
 
 
 def test_reindex_of_unchanged_corpus_reads_nothing(bbc_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsgrep.index.writer as writer
+    import newsgrep.index.write.reading as reading
 
     def fail(*a: object, **k: object) -> None:
         raise AssertionError("a file was read again")
 
-    monkeypatch.setattr(writer, "_read_one", fail)
+    monkeypatch.setattr(reading, "read_file", fail)
     report = api.build_index([str(need_corpus("bbc"))], str(bbc_index), jobs=1,
                              exclude=["README.TXT", "SOURCE.md"])
     assert (report.files_read, report.unchanged, report.added, report.removed) == (0, 2225, 0, 0)

@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE, need_corpus
 
+from conftest import SAMPLE, need_corpus
 from newsgrep import api
-from newsgrep.boilerplate import (
+from newsgrep.cli import cli
+from newsgrep.index.store import boilerplate as boilerplate_store
+from newsgrep.index.store import catalog as store
+from newsgrep.ingest.boilerplate import (
     article_keys,
     drop_lines,
     is_boilerplate,
     line_key,
     threshold,
 )
-from newsgrep.cli import cli
-from newsgrep.index import boilerplate_store, store
 
 HEADER = ["THE DAILY PLANET", "Home | World | Business | Sport"]
 FOOTER = ["Share this story with your friends", "© 2019 The Daily Planet. All rights reserved."]

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgrep.clean import clean_text, strip_controls
-from newsgrep.interface_lines import drop_interface_lines, is_interface_line
+from newsgrep.ingest.interface_lines import drop_interface_lines, is_interface_line
+from newsgrep.text.clean import clean_text, strip_controls
 
 
 @pytest.mark.parametrize("line", [

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO, SAMPLE
 from newsgrep import __version__
 from newsgrep.cli import cli
-
-from conftest import REPO, SAMPLE
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -74,7 +74,7 @@ def _generation(ix: Path) -> int:
 
 def _state(ix: Path) -> tuple[Counter[str], dict[str, int]]:
     """Return the ids in the index (with multiplicity) per path, and the catalog's counts."""
-    from newsgrep.index.safe_pickle import open_index
+    from newsgrep.index.store.opening import open_whoosh_index as open_index
 
     index = open_index(ix)
     with index.searcher() as s:
@@ -185,7 +185,7 @@ def test_killed_rebuild_leaves_the_old_index(tmp_path: Path) -> None:
 
 def test_recover_finishes_a_swap_cut_in_half(tmp_path: Path) -> None:
     from newsgrep import api
-    from newsgrep.index.durable import recover
+    from newsgrep.index.store.durable import recover
 
     ix = _one_article_index(tmp_path)
     # killed between the two renames of a rebuild: the old index aside, the new one complete

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from newsgrep.dates import normalize_date, parse_cli_date, to_instant
 from newsgrep.errors import UsageError
+from newsgrep.ingest.dates import normalize_date, parse_cli_date, to_instant
 
 
 @pytest.mark.parametrize("raw, iso", [

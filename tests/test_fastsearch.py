@@ -12,8 +12,8 @@ from whoosh import query
 from conftest import need_corpus
 from newsgrep import api
 from newsgrep.errors import UnsafeIndex
-from newsgrep.index.fastsearch import FastEvaluator, positions
-from newsgrep.index.searcher import Filters, Searcher
+from newsgrep.index.search.evaluator import FastEvaluator, positions
+from newsgrep.index.search.searcher import Filters, Searcher
 
 # Plain words (BM25F), AND and OR, phrases (stopwords inside, three words, in the title), field
 # terms, negations.
@@ -139,7 +139,7 @@ def test_positions_never_run_code() -> None:
 @pytest.mark.parametrize("limit", [1, 10, 200])
 def test_lazy_top_equals_exact_ranking(bbc_index: Path, text: str, limit: int) -> None:
     """Checking phrase positions only for the best candidates gives the exact top ``limit``."""
-    from newsgrep.index.searcher import _top
+    from newsgrep.index.search.searcher import _top
 
     with Searcher(bbc_index) as s:
         q = s.parse(text)

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import need_corpus
-from newsgrep.index.fastwrite import fast_indexer
-from newsgrep.index.schema import build_schema
+from newsgrep.index.query.schema import build_schema
+from newsgrep.index.whoosh_compat.segments import fast_indexer
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -50,8 +50,8 @@ def _blocks(m: Any) -> list[tuple[Any, ...]]:
 def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) -> None:
     from whoosh import index
 
-    from newsgrep.index.fastwrite import FastSegmentWriter
-    from newsgrep.index.safe_pickle import install
+    from newsgrep.index.whoosh_compat import install
+    from newsgrep.index.whoosh_compat.segments import FastSegmentWriter
 
     install()
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]

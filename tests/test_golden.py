@@ -10,9 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from newsgrep.cli import cli
-
 from conftest import REPO
+from newsgrep.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, need_corpus
 
+from conftest import REPO, need_corpus
+from newsgrep.ingest.readers import kind_of, read_articles
+from newsgrep.ingest.readers.base import FileContext
+from newsgrep.ingest.readers.html_meta import cut_site_name
 from newsgrep.models import Article
-from newsgrep.readers import kind_of, read_articles
-from newsgrep.readers.base import FileContext
-from newsgrep.readers.html_meta import cut_site_name
 
 BENCH = ("html", "article-extraction-benchmark")
 

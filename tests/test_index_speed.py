@@ -15,12 +15,11 @@ import zlib
 from collections.abc import Iterator
 
 from conftest import need_corpus
-
-from newsgrep.clean import _BLANKS, _RUNS, normalize_space, strip_controls
-from newsgrep.index.dedup import SHINGLE, K, sketch
-from newsgrep.index.fastwrite import fast_indexer
-from newsgrep.index.schema import build_schema
-from newsgrep.readers.decode import looks_binary
+from newsgrep.index.query.schema import build_schema
+from newsgrep.index.whoosh_compat.segments import fast_indexer
+from newsgrep.ingest.readers.decode import looks_binary
+from newsgrep.text.clean import _BLANKS, _RUNS, normalize_space, strip_controls
+from newsgrep.text.dedup import SHINGLE, K, sketch
 
 EDGES = ["", "  ", "\t", "a\t b", "x\u00a0y", "\n\n\n\n", "a  \n\n\n  b\u3000\u3000c", "é  x",
          "é\tx", "one two", "Ünïcödé wörds ſtraße İstanbul \u212a", "a b c d e f", "_ __ 9"]

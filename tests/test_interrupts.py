@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from newsgrep.index import durable
+from newsgrep.index.store import lock as durable
 
 
 def test_swallowed_ctrl_c_is_raised_at_the_next_safe_point(capsys: pytest.CaptureFixture[str]) -> None:

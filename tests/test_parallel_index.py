@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import need_corpus
-
 from newsgrep import api
-from newsgrep.index.searcher import Searcher
+from newsgrep.index.search.searcher import Searcher
 
 QUERIES = ["government", '"prime minister"', "econom*", "oil prices", "Blair OR Brown"]
 
@@ -63,7 +62,7 @@ def test_workers_resolve_id_collisions_and_updates_like_one_process(tmp_path: Pa
 
 
 def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsgrep.index import parallel
+    from newsgrep.index.write import parallel
 
     data = tmp_path / "data"
     _write_records(data, 80)

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsgrep import api
-from newsgrep.clean import clean_text, one_line, strip_controls
 from newsgrep.errors import NewsgrepError
+from newsgrep.ingest.readers import read_articles
+from newsgrep.ingest.readers.base import FileContext
+from newsgrep.ingest.readers.decode import decode_bytes
 from newsgrep.models import Article, Hit, Snippet
-from newsgrep.readers import read_articles
-from newsgrep.readers.base import FileContext
-from newsgrep.readers.decode import decode_bytes
+from newsgrep.text.clean import clean_text, one_line, strip_controls
 
 BAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from whoosh.filedb.filestore import RamStorage
 
-from newsgrep.index.ranking import CombinedTerm
-from newsgrep.index.schema import build_schema, weighting
-from newsgrep.index.searcher import parse_query
+from newsgrep.index.query.ranking import CombinedTerm
+from newsgrep.index.query.schema import build_schema, weighting
+from newsgrep.index.search.searcher import parse_query
 
 DOCS = {
     "title-only": ("Idlib shelling resumes", "Residents fled north overnight."),

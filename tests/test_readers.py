@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from newsgrep.errors import ReadError
-from newsgrep.readers import kind_of, read_articles
-from newsgrep.readers.base import FileContext
-from newsgrep.readers.decode import decode_bytes, read_text
-
 from conftest import SAMPLE, need_corpus
+from newsgrep.errors import ReadError
+from newsgrep.ingest.readers import kind_of, read_articles
+from newsgrep.ingest.readers.base import FileContext
+from newsgrep.ingest.readers.decode import decode_bytes, read_text
 
 
 def read(path: Path, file_id: str = "t/x", field_map: dict[str, str] | None = None) -> list:
@@ -116,7 +115,7 @@ def test_map_overrides_and_dotted_keys(tmp_path: Path) -> None:
 
 def test_tsv_and_gzip(tmp_path: Path) -> None:
     f = tmp_path / "x.tsv.gz"
-    f.write_bytes(gzip.compress("title\tbody\tdate\nA\tB text\t2019-05-06\n".encode()))
+    f.write_bytes(gzip.compress(b"title\tbody\tdate\nA\tB text\t2019-05-06\n"))
     (a,) = read(f)
     assert (a.title, a.body, a.date) == ("A", "B text", "2019-05-06")
 
@@ -171,4 +170,4 @@ def test_legacy_encodings_are_detected(text: str, encoding: str) -> None:
 
 def test_utf8_with_bom_and_stray_byte() -> None:
     assert decode_bytes("\ufeffcafé".encode("utf-8")) == "café"
-    assert decode_bytes("café ".encode("utf-8") + b"\xa35") == "café £5"
+    assert decode_bytes("café ".encode() + b"\xa35") == "café £5"

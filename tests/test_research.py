@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO, SAMPLE, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 from newsgrep.cli import cli
-
-from conftest import REPO, SAMPLE, need_corpus
 
 
 def run(*args: str) -> tuple[int, str, str]:

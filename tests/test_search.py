@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE
 from newsgrep import api
 from newsgrep.api import SearchOptions
 from newsgrep.errors import IndexMissing, QueryError, UsageError
-from newsgrep.index.analysis import NewsAnalyzer
-
-from conftest import SAMPLE
+from newsgrep.index.query.analysis import NewsAnalyzer
 
 
 def write(path: Path, text: str) -> Path:
@@ -161,7 +160,7 @@ def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
     from newsgrep.errors import IndexOutdated
-    from newsgrep.index import store
+    from newsgrep.index.store import catalog as store
 
     docs, ix = small
     current = (ix / store.SETTINGS).read_text(encoding="utf-8")
@@ -182,7 +181,7 @@ def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
 
 
 def test_settings_file_cut_short_falls_back_to_the_catalog(small: tuple[Path, Path]) -> None:
-    from newsgrep.index import store
+    from newsgrep.index.store import catalog as store
 
     _, ix = small
     (ix / store.SETTINGS).write_text("", encoding="utf-8")  # as a crash before the data reached disk

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from newsgrep import api
 from newsgrep.cli import cli
 from newsgrep.errors import UnsafeIndex
-from newsgrep.index.safe_pickle import RestrictedUnpickler, install, safe_loads
-
+from newsgrep.index.whoosh_compat import install
+from newsgrep.index.whoosh_compat.pickles import RestrictedUnpickler, safe_loads
 
 # --- untrusted indexes ------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ def test_a_real_schema_round_trips_and_every_whoosh_load_is_restricted() -> None
     import whoosh.filedb.structfile as sf
     import whoosh.formats
 
-    from newsgrep.index.schema import build_schema
+    from newsgrep.index.query.schema import build_schema
 
     schema = build_schema()
     assert safe_loads(pickle.dumps(schema, 2)).names() == schema.names()

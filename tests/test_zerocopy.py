@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import newsgrep.index  # noqa: F401  (installs the zero-copy reader)
-from newsgrep.index.zerocopy import MemoryFile
+from newsgrep.index.whoosh_compat.zerocopy import MemoryFile
 
 
 def test_memory_file_reads_like_a_file() -> None:

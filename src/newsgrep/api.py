@@ -12,10 +12,17 @@ from newsgrep.errors import UsageError
 
 if TYPE_CHECKING:
     from newsgrep.hits import Hit
-    from newsgrep.models import (Article, ArticleView, Explanation, IndexReport, IndexStats,
-                                 KwicLine, Timeline)
-    from newsgrep.index.searcher import Filters
-    from newsgrep.index.writer import Progress
+    from newsgrep.index.search.searcher import Filters
+    from newsgrep.models import (
+        Article,
+        ArticleView,
+        Explanation,
+        IndexReport,
+        IndexStats,
+        KwicLine,
+        Progress,
+        Timeline,
+    )
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,10 @@ class SearchOptions:
 
     def filters(self) -> Filters:
         """Turn the option strings into a filter."""
-        from newsgrep.index.searcher import Filters
+        from newsgrep.index.search.searcher import Filters
 
         if self.since or self.until:
-            from newsgrep.dates import parse_cli_date
+            from newsgrep.ingest.dates import parse_cli_date
         since = parse_cli_date(self.since, end=False) if self.since else None
         until = parse_cli_date(self.until, end=True) if self.until else None
         if since and until and since >= until:
@@ -47,7 +54,7 @@ class SearchOptions:
 
 def index_dir(index: str | os.PathLike[str] | None) -> Path:
     """Resolve --index / $NEWSGREP_INDEX / the per-user default."""
-    from newsgrep.index.store import resolve_index_dir
+    from newsgrep.index.store.location import resolve_index_dir
 
     return resolve_index_dir(index)
 
@@ -58,9 +65,9 @@ def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | N
                 keep_boilerplate: bool | None = None) -> IndexReport:
     """Index files and folders into the index, incrementally (``keep_boilerplate``: keep the
     lines a folder's text files repeat; None: as this index was last told)."""
-    from newsgrep.files import resolve_paths
-    from newsgrep.index.writer import build_index as _build
-    from newsgrep.readers.fields import parse_field_map
+    from newsgrep.index.write.build import build_index as _build
+    from newsgrep.ingest.files import resolve_paths
+    from newsgrep.ingest.readers.fields import parse_field_map
 
     mapping = parse_field_map(list(field_map))
     roots = resolve_paths(paths)
@@ -73,7 +80,7 @@ def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | N
 
 def remove(paths: Sequence[str], index: str | None = None) -> IndexReport:
     """Drop the articles of files or folders from the index."""
-    from newsgrep.index.writer import remove_paths
+    from newsgrep.index.write.build import remove_paths
 
     return remove_paths([Path(p).expanduser().absolute() for p in paths], index_dir(index))
 
@@ -81,7 +88,7 @@ def remove(paths: Sequence[str], index: str | None = None) -> IndexReport:
 def search(query: str, index: str | None = None,
            options: SearchOptions = SearchOptions()) -> Iterator[Hit]:
     """Yield the ranked hits of a query."""
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.searcher import Searcher
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
@@ -92,7 +99,7 @@ def search(query: str, index: str | None = None,
 
 def count(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> int:
     """Count the articles that match a query."""
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.searcher import Searcher
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
@@ -101,7 +108,7 @@ def count(query: str, index: str | None = None, options: SearchOptions = SearchO
 
 def read_batch(path: str) -> list[tuple[str, str]]:
     """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered from 1)."""
-    from newsgrep.readers.decode import read_text
+    from newsgrep.ingest.readers.decode import read_text
 
     try:
         text = read_text(Path(path))
@@ -122,7 +129,7 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
     """Run many queries on one open index; each hit carries its query's id. A query that
     cannot be parsed is reported to ``on_error`` and skipped (or raised without one)."""
     from newsgrep.errors import QueryError
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.searcher import Searcher
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
@@ -140,8 +147,8 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
 
 def show(article_id: str, index: str | None = None, query: str | None = None) -> ArticleView | None:
     """Return one whole article (None for an unknown id), the query's words marked."""
-    from newsgrep.index.research import view
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.research import view
+    from newsgrep.index.search.searcher import Searcher
 
     with Searcher(index_dir(index)) as s:
         q = s.parse(query, variants=False) if query else None
@@ -151,8 +158,8 @@ def show(article_id: str, index: str | None = None, query: str | None = None) ->
 def export(query: str | None = None, index: str | None = None,
            options: SearchOptions = SearchOptions(limit=None)) -> Iterator[Article]:
     """Yield the whole records of a query's matches, or of every article without a query."""
-    from newsgrep.index.research import export as _export
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.research import export as _export
+    from newsgrep.index.search.searcher import Searcher
 
     filters = options.filters()
     with Searcher(index_dir(index)) as s:
@@ -163,8 +170,8 @@ def export(query: str | None = None, index: str | None = None,
 def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
          width: int = 40, sort: str = "date") -> list[KwicLine]:
     """Return every occurrence of the query's words in context."""
-    from newsgrep.index.research import kwic as _kwic
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.research import kwic as _kwic
+    from newsgrep.index.search.searcher import Searcher
 
     if width < 1:
         raise UsageError("--width must be at least 1")
@@ -178,9 +185,9 @@ def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOp
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
              by: str = "month") -> Timeline:
     """Count the articles that match a query per day, week, month or year."""
-    from newsgrep.index.research import PERIODS
-    from newsgrep.index.research import timeline as _timeline
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.research import PERIODS
+    from newsgrep.index.search.research import timeline as _timeline
+    from newsgrep.index.search.searcher import Searcher
 
     if by not in PERIODS:
         raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
@@ -191,13 +198,13 @@ def timeline(query: str, index: str | None = None, options: SearchOptions = Sear
 
 def stats(index: str | None = None) -> IndexStats:
     """Describe the index: articles, dates, sources, size, last update."""
-    from newsgrep.index import store
-    from newsgrep.index.research import stats as _stats
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.research import stats as _stats
+    from newsgrep.index.search.searcher import Searcher
+    from newsgrep.index.store.catalog import open_catalog
 
     where = index_dir(index)
     with Searcher(where) as s:
-        catalog = store.open_catalog(where)
+        catalog = open_catalog(where)
         try:
             updated, version = catalog.get("updated"), catalog.get("version")
         finally:
@@ -207,7 +214,7 @@ def stats(index: str | None = None) -> IndexStats:
 
 def explain(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> Explanation:
     """Describe how a query is read: the parsed query, its terms and their document counts."""
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.searcher import Searcher
 
     with Searcher(index_dir(index)) as s:
         q = s.parse(query, options.any_terms, options.variants)
@@ -219,8 +226,8 @@ def variant_counts(query: str, index: str | None = None,
     """Count, over all matching articles, the articles in which each matched spelling occurs."""
     from collections import Counter
 
-    from newsgrep.index.highlight import find_matches, match_spec
-    from newsgrep.index.searcher import Searcher
+    from newsgrep.index.search.highlight import find_matches, match_spec
+    from newsgrep.index.search.searcher import Searcher
 
     filters = options.filters()
     counts: Counter[str] = Counter()

@@ -25,14 +25,14 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
 
 
 def _err(message: str) -> None:
-    from newsgrep.clean import strip_controls
+    from newsgrep.text.clean import strip_controls
 
     click.echo(f"newsgrep: {strip_controls(message)}", err=True)
 
 
 def _shown_path(path: str) -> str:
     """Return a path as printed by -l, with no control characters (--json keeps it exact)."""
-    from newsgrep.clean import strip_controls
+    from newsgrep.text.clean import strip_controls
 
     return strip_controls(path)
 
@@ -89,8 +89,7 @@ class _RichProgress:
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.console = Console(stderr=True)
         self.bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),

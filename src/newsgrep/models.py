@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from newsgrep.hits import Hit, Snippet
 
-__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Explanation", "FileProblem", "Hit",
+__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Explanation", "FileProblem", "Hit", "Progress", "SilentProgress",
            "IndexReport", "IndexStats", "KwicLine", "Snippet", "Timeline", "TimelineRow"]
 
 ARTICLE_FIELDS = ("id", "path", "title", "body", "date", "source", "url", "author", "lang")
@@ -121,3 +122,24 @@ class Explanation:
     mode: str
     terms: tuple[tuple[str, str, int], ...]  # (field, term, document count)
     matches: int
+
+
+class Progress(Protocol):
+    """What a long run (indexing) reports while it works; the CLI draws it."""
+
+    def start(self, files: int, size: int) -> None: ...
+    def advance(self, files: int, articles: int, size: int) -> None: ...
+    def message(self, text: str) -> None: ...
+
+
+class SilentProgress:
+    """A Progress that shows nothing."""
+
+    def start(self, files: int, size: int) -> None:
+        """Ignore the start."""
+
+    def advance(self, files: int, articles: int, size: int) -> None:
+        """Ignore progress."""
+
+    def message(self, text: str) -> None:
+        """Ignore messages."""

@@ -1,9 +1,9 @@
-"""The only package that imports whoosh: schema, analysis, writing, searching, highlighting."""
+"""The only package that imports whoosh: storage, writing, query analysis, searching.
 
-from newsgrep.index.lean import preload
+Importing it installs newsgrep's patches of Whoosh (``whoosh_compat.install``) before anything
+else loads Whoosh.
+"""
 
-preload()
+from newsgrep.index.whoosh_compat import install as _install
 
-from newsgrep.index.zerocopy import install as _zero_copy  # noqa: E402
-
-_zero_copy()
+_install()

@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any
 
-from newsgrep.clean import one_line, strip_controls
 from newsgrep.hits import Hit
+from newsgrep.text.clean import one_line, strip_controls
 
 HIT_KEYS = ("rank", "score", "id", "path", "title", "date", "source", "url", "snippets",
             "matched_terms")

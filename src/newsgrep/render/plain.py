@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from newsgrep.clean import one_line, strip_controls
 from newsgrep.hits import Hit
+from newsgrep.text.clean import one_line, strip_controls
 
 
 def display_path(path: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import IO, Any
 
-from newsgrep.clean import one_line, strip_controls
 from newsgrep.models import ArticleView, Explanation, IndexStats, KwicLine, Timeline
 from newsgrep.render.plain import display_path
+from newsgrep.text.clean import one_line, strip_controls
 
 BAR = "█"
 

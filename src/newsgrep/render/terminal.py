@@ -9,9 +9,9 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from newsgrep.clean import one_line, strip_controls
 from newsgrep.hits import Hit
 from newsgrep.render.plain import display_path
+from newsgrep.text.clean import one_line, strip_controls
 
 HIGHLIGHT = "bold red"
 

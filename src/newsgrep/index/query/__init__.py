@@ -1,0 +1,1 @@
+"""Query analysis, schema, ranking parameters, and the query language."""

@@ -1,0 +1,1 @@
+"""Searching an open index: the block evaluator, highlights, research views."""

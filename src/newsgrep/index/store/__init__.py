@@ -1,0 +1,1 @@
+"""Index storage: location, catalog, durable commits, the run lock, opening for search."""

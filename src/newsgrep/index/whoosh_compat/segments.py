@@ -1,0 +1,412 @@
+"""A Whoosh segment writer with the hottest steps of indexing done more directly (a subclass of
+Whoosh's SegmentWriter that overrides its private steps: it lives in the one door).
+
+Profiling a worker (benchmarks/speed.py, py-spy) shows where Whoosh's own SegmentWriter spends
+its time: turning text into postings goes through a Token object per word and three layers of
+generators; every posting becomes a tuple in a pool that sorts them all (spilling sorted runs to
+disk, one pickle per posting, merged back through the restricted unpickler); and writing calls
+``add_posting`` once per posting, which looks up the document's field length in an on-disk
+column each time. Here the title and body postings come straight from the analyzer's term list
+(the same terms, positions, weights and encoded bytes: tests compare them with Whoosh's
+``field.index``); postings are gathered per term in document order, so only the terms are
+sorted, and spilled runs are ``marshal`` chunks merged by term; field lengths are read once into
+memory; and each term's postings are written a block at a time, pickled with protocol 5 (see
+``_write_block``). The segment written is an ordinary Whoosh segment: the same blocks, block
+statistics, term statistics and postings as Whoosh would write (tests compare them).
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import marshal
+import operator
+import pickle
+import tempfile
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
+
+from whoosh import formats
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import pack_uint
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+SINGLE_CACHED = 4096  # positions whose one-position value is kept encoded
+RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a spilled run
+
+
+def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
+    """Return a faster ``field.index`` for a positional field whose analyzer lists a text's index
+    terms itself (newsgrep's NewsAnalyzer has ``terms(text)``), or None."""
+    fmt = field.format
+    analyzer = field.analyzer
+    terms_of = getattr(analyzer, "terms", None)
+    if type(fmt) is not formats.Positions or not callable(terms_of):
+        return None
+    boost = fmt.field_boost
+    single: dict[int, bytes] = {}  # the value of a term found once, by its position
+
+    def index(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a string")
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(terms_of(value)):
+            got = positions.get(term)
+            if got is None:
+                positions[term] = [pos]
+            else:
+                got.append(pos)
+        out = []
+        for term, p in positions.items():
+            if len(p) == 1 and p[0] < SINGLE_CACHED:
+                v = single.get(p[0])
+                if v is None:
+                    v = single[p[0]] = _encode_positions(p)
+            else:
+                v = _encode_positions(p)
+            out.append((term.encode("utf-8"), len(p), float(len(p)) * boost, v))
+        return out
+
+    return index
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Encode positions as ``formats.Positions.encode`` does (a count, then pickled deltas),
+    with the deltas taken in C."""
+    return pack_uint(len(positions)) + pickle.dumps(
+        list(map(operator.sub, positions, [0, *positions[:-1]])), 2)
+
+
+Lengths = dict[str, list[int]]  # field name -> each document's length in the field
+
+
+def _read_lengths(reader: Any, fieldnames: Sequence[str], doccount: int) -> Lengths:
+    """Read the field lengths of a segment's documents once into memory."""
+    return {name: [reader.doc_field_length(d, name) for d in range(doccount)] for name in fieldnames}
+
+
+class _TermPool:
+    """Postings gathered per field and term, in document order, spilled to disk in sorted runs.
+
+    Whoosh's PostingPool keeps one tuple per posting and sorts them all (on disk when they
+    outgrow memory) into (field, term, document) order before writing. A worker adds documents
+    in increasing order, so each term's postings are already in document order: here they are
+    appended to the term's flat list [docnum, weight, value, docnum, ...], only the terms are
+    sorted, and runs spilled to disk are merged by term (a term's lists join in run order).
+    """
+
+    def __init__(self, folder: str, limit: int) -> None:
+        self.folder = folder
+        self.limit = limit  # estimated bytes held before a run is spilled
+        self.size = 0
+        self.fields: dict[str, dict[bytes, list[Any]]] = {}
+        self.runs: list[IO[bytes]] = []
+
+    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, Any]],
+                  boost: float, scorable: bool) -> int:
+        """Add one field's postings of a document; return the field's length (its term count)."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length = 0
+        size = 0
+        for tbytes, freq, weight, vbytes in items:
+            if scorable:
+                length += freq
+            postings = terms.get(tbytes)
+            if postings is None:
+                terms[tbytes] = [docnum, weight * boost, vbytes]
+                size += 160 + len(tbytes)
+            else:
+                postings += (docnum, weight * boost, vbytes)
+            size += 72 + (len(vbytes) if vbytes else 0)
+        self.size += size
+        if self.size > self.limit:
+            self.spill()
+        return length
+
+    def _sorted(self) -> Iterator[tuple[str, bytes, list[Any]]]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for tbytes in sorted(terms):
+                yield fieldname, tbytes, terms[tbytes]
+
+    def spill(self) -> None:
+        """Write the postings held to a run on disk, sorted by field and term."""
+        run = tempfile.TemporaryFile(dir=self.folder, prefix="newsgrep-run-")
+        chunk: list[tuple[str, bytes, list[Any]]] = []
+        held = 0
+        for entry in self._sorted():
+            chunk.append(entry)
+            held += len(entry[2])
+            if held >= RUN_CHUNK:
+                _dump_chunk(chunk, run)
+                chunk, held = [], 0
+        if chunk:
+            _dump_chunk(chunk, run)
+        run.seek(0)
+        self.runs.append(run)
+        self.fields = {}
+        self.size = 0
+
+    @staticmethod
+    def _read_run(run: IO[bytes]) -> Iterator[tuple[str, bytes, list[Any]]]:
+        while head := run.read(8):
+            yield from marshal.loads(run.read(int.from_bytes(head, "little")))
+
+    def terms(self) -> Iterator[tuple[str, bytes, list[Any]]]:
+        """Yield (fieldname, term, flat postings) in field and term order."""
+        if not self.runs:
+            yield from self._sorted()
+            return
+        if self.fields:
+            self.spill()
+        merged = heapq.merge(*(self._read_run(run) for run in self.runs), key=_entry_key)
+        last: tuple[str, bytes, list[Any]] | None = None
+        for entry in merged:  # stable: equal terms come in run order, so documents stay in order
+            if last is not None and last[0] == entry[0] and last[1] == entry[1]:
+                last[2].extend(entry[2])
+                continue
+            if last is not None:
+                yield last
+            last = entry
+        if last is not None:
+            yield last
+
+    def cleanup(self) -> None:
+        """Close (and so delete) the runs."""
+        for run in self.runs:
+            run.close()
+        self.runs = []
+
+
+def _dump_chunk(chunk: list[tuple[str, bytes, list[Any]]], run: IO[bytes]) -> None:
+    """Write a chunk of a run as its length and its marshal bytes.
+
+    ``marshal.load`` on a file reads it one object at a time, a method call per posting item;
+    reading the whole chunk and ``marshal.loads`` it is 15 times faster.
+    """
+    data = marshal.dumps(chunk)
+    run.write(len(data).to_bytes(8, "little"))
+    run.write(data)
+
+
+def _entry_key(entry: tuple[str, bytes, list[Any]]) -> tuple[str, bytes]:
+    return entry[0], entry[1]
+
+
+def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
+                   terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+    """Write each term's postings through Whoosh's W3 writers, a whole block at a time.
+
+    The blocks, their statistics and the term infos are those Whoosh's ``add_postings`` writes
+    posting by posting (``W3PostingsWriter.add_posting``): 128 postings per block, the last one
+    written by ``finish_term``, values kept only when not empty, the block's largest weight
+    (from 0) and its smallest and largest non-zero field length.
+    """
+    postfile = fieldwriter._postfile
+    fieldwriter._postfile = _Tracked(postfile)
+    try:
+        _write_terms(fieldwriter, schema, lengths, terms)
+    finally:
+        fieldwriter._postfile = postfile
+
+
+class _Tracked:
+    """The postings file with its position counted here: Whoosh asks for it twice per term,
+    and a buffered file answers each time with a system call."""
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self._pos = f.tell()
+
+    def write(self, data: bytes) -> None:
+        self._f.write(data)
+        self._pos += len(data)
+
+    def write_int(self, n: int) -> None:
+        self._f.write_int(n)
+        self._pos += 4
+
+    def tell(self) -> int:
+        return self._pos
+
+
+def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
+                 terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+    lastfield = None
+    table: list[Any] | None = None
+    for fieldname, tbytes, flat in terms:
+        if fieldname != lastfield:
+            if lastfield is not None:
+                fieldwriter.finish_field()
+            field = schema[fieldname]
+            fieldwriter.start_field(fieldname, field)
+            lastfield = fieldname
+            table = lengths.get(fieldname) if lengths is not None else None
+        fieldwriter.start_term(tbytes)
+        pw = fieldwriter._postwriter
+        limit = pw._blocklimit
+        docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
+        count = len(docs)
+        for start in range(0, count, limit):
+            ids = docs[start:start + limit]
+            ws = weights[start:start + limit]
+            pw._ids = array("I", ids)
+            pw._weights = array("f", ws)
+            pw._values = [v for v in values[start:start + limit] if v]
+            top = max(ws)
+            pw._maxweight = top if top > 0 else 0
+            if table is not None:
+                lens = [n for n in map(table.__getitem__, ids) if n]
+                pw._minlength = min(lens) if lens else None
+                pw._maxlength = max(lens) if lens else 0
+            else:
+                pw._minlength, pw._maxlength = None, 0
+            _write_block(pw, ids, last=start + limit >= count)
+        fieldwriter.finish_term()
+    if lastfield is not None:
+        fieldwriter.finish_field()
+
+
+def _write_block(pw: Any, ids: list[int], last: bool) -> None:
+    """Write a posting writer's buffered block: W3PostingsWriter._write_block, with the block's
+    data pickled with protocol 5 instead of 2.
+
+    Protocol 2 has no bytes type: it pickles each posting's encoded positions as a call to
+    _codecs.encode on a latin-1 string, which makes pickling a block 8 times slower, the block
+    40% bigger (and slower to compress), and unpickling it at search time 5 times slower.
+    Whoosh's reader unpickles whatever protocol it finds.
+    """
+    postfile = pw._postfile
+    if not pw._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    pw._terminfo.add_block(pw)
+    weights = pw._weights
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        mini_weights = None if first == 1.0 else first
+    else:
+        mini_weights = tuple(weights)
+    deltas = tuple(map(operator.sub, ids, [0, *ids[:-1]]))
+    data = pickle.dumps((deltas, mini_weights, pw._mini_values()), 5)
+    comp = pw._compression
+    if comp:
+        data = zlib.compress(data, comp)
+    info = pickle.dumps((len(ids), ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
+                         length_to_byte(pw._maxlength)), 2)
+    size = len(info) + len(data)
+    postfile.write_int(-size if last else size)
+    postfile.write(info)
+    postfile.write(data)
+    pw._blockcount += 1
+    pw._new_block()
+
+
+class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
+    """Whoosh's SegmentWriter with direct postings for text fields, gathered per term.
+
+    It writes a segment for another writer to commit (see parallel.py): its copy of the schema
+    holds functions that cannot be saved, so it never writes a table of contents itself.
+    """
+
+    def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool.cleanup()
+        self.pool: _TermPool = _TermPool(getattr(self.storage, "folder", None) or tempfile.gettempdir(),
+                              limitmb << 20)
+        schema = copy.copy(self.schema)  # fields replaced in this writer's copy only
+        schema._fields = dict(schema._fields)
+        for name in schema.names():
+            field = schema[name]
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"field {name!r}: vectors and spelling are not written here")
+            index = fast_indexer(field) if field.indexed else None
+            if index is not None:
+                field = copy.copy(field)
+                field.index = index
+                schema._fields[name] = field
+        self.schema: Any = schema
+
+    def add_document(self, **fields: Any) -> None:
+        """Add a document: Whoosh's SegmentWriter.add_document, with postings to the term pool."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost,
+                                                 field.scorable)
+                custom = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, custom if field.stored else None, length)
+                column = field.column_type
+                if column and custom is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(custom))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        lengths = None
+        if pdr is not None:
+            scorable = [n for n in self.schema.names() if self.schema[n].scorable]
+            lengths = _read_lengths(pdr, scorable, self.docnum)
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms())
+        self.fieldwriter.close()
+        if pdr is not None:
+            pdr.close()
+
+    def _commit_toc(self, segments: Any) -> None:
+        raise NotImplementedError("a FastSegmentWriter's segment is committed by another writer")
+
+
+def open_segment_writer(ix: Any, limitmb: int) -> FastSegmentWriter:
+    """Open a writer of one new segment without taking the index's write lock: the process
+    that holds the lock commits the segment (Whoosh's MpWriter works the same way)."""
+    return FastSegmentWriter(ix, _lk=False, limitmb=limitmb)
+
+
+def next_docnum(writer: Any) -> int:
+    """Return the document number the writer gives the next document of its segment."""
+    return int(writer.docnum)
+
+
+def finish_segment(writer: Any) -> Any:
+    """Write out a worker's segment and return it (None when nothing was added)."""
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def commit_segments(writer: Any, segments: Sequence[Any]) -> None:
+    """Commit a locked writer's deletions (and anything it added) together with segments written
+    by other processes, in one table of contents; the writer is finished afterwards."""
+    final = writer._merge_segments(None, None, None)
+    final.extend(segments)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()

@@ -1,0 +1,1 @@
+"""Writing articles into the index: sessions, worker processes, incremental builds."""

@@ -1,0 +1,136 @@
+"""Incremental builds: which files to read, learning boilerplate, rebuilds, removing files."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsgrep.index.query.schema import analysis_settings
+from newsgrep.index.store import boilerplate as boilerplate_store
+from newsgrep.index.store import durable
+from newsgrep.index.store.catalog import FileRecord, open_catalog
+from newsgrep.index.store.location import rebuild_dir
+from newsgrep.index.store.lock import exclusive
+from newsgrep.index.store.opening import check_current, exists
+from newsgrep.index.write import parallel
+from newsgrep.index.write.reading import read_all
+from newsgrep.index.write.session import COMMIT_BYTES, WriteSession
+from newsgrep.ingest.files import FoundFile, Walk, walk
+from newsgrep.models import IndexReport, Progress, SilentProgress
+
+
+def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
+          exclude: Sequence[str]) -> tuple[list[FoundFile], dict[str, FileRecord], list[str]]:
+    """Decide which files to read and which are gone, root by root."""
+    report = session.report
+    to_read: list[FoundFile] = []
+    previous: dict[str, FileRecord] = {}
+    gone: list[str] = []
+    seen: set[str] = set()
+    for root in roots:
+        found: Walk = walk(root, include, exclude)
+        report.ignored += found.ignored
+        report.skipped.extend(found.problems)
+        known = session.catalog.files_under(str(root))
+        for f in found.files:
+            key = str(f.path)
+            if key in seen:
+                continue
+            seen.add(key)
+            rec = known.pop(key, None)
+            if rec is not None and rec.mtime_ns == f.mtime_ns and rec.size == f.size:
+                report.unchanged += 1
+                continue
+            if rec is not None:
+                previous[key] = rec
+            to_read.append(f)
+        gone.extend(p for p in known if p not in seen and not os.path.exists(p))
+    return to_read, previous, gone
+
+
+def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map: dict[str, str],
+                include: Sequence[str], exclude: Sequence[str], progress: Progress,
+                report: IndexReport, keep_boilerplate: bool | None = None) -> None:
+    session = WriteSession(index_dir, progress, report)
+    try:
+        to_read, previous, gone = _plan(session, roots, include, exclude)
+        learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate,
+                                          jobs)
+        to_read, previous = learned.to_read, learned.previous
+        report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
+        progress.start(len(to_read), sum(f.size for f in to_read))
+        if parallel.worth_it(to_read, jobs):
+            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES)
+        else:
+            session.apply(read_all(to_read, field_map, jobs), previous, gone)
+        learned.finish(session.catalog)
+    finally:
+        session.close()
+
+
+@exclusive
+def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = None,
+                rebuild: bool = False, field_map: dict[str, str] | None = None,
+                include: Sequence[str] = (), exclude: Sequence[str] = (),
+                progress: Progress | None = None,
+                keep_boilerplate: bool | None = None) -> IndexReport:
+    """Index files and folders incrementally; rebuild when asked or when settings changed."""
+    started = time.perf_counter()
+    progress = progress or SilentProgress()
+    report = IndexReport()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    roots = list(dict.fromkeys(paths))
+    outdated = False
+    keep = keep_boilerplate
+    if exists(index_dir):
+        catalog = open_catalog(index_dir)
+        try:
+            outdated = catalog.get("settings") != analysis_settings()
+            keep = boilerplate_store.remembered(catalog, keep_boilerplate)
+            if outdated:
+                for old in catalog.roots():
+                    if Path(old).exists() and Path(old) not in roots:
+                        roots.append(Path(old))
+        finally:
+            catalog.close()
+
+    def run(into: Path) -> None:
+        _index_into(into, roots, jobs=jobs, field_map=dict(field_map or {}), include=include,
+                    exclude=exclude, progress=progress, report=report, keep_boilerplate=keep)
+
+    if (rebuild or outdated) and index_dir.exists():
+        if outdated:
+            progress.message(f"the index at {index_dir} was built with other settings: rebuilding it")
+        fresh = rebuild_dir(index_dir)
+        durable.rmtree(fresh)
+        run(fresh)
+        durable.swap_in(fresh, index_dir)
+        report.rebuilt = True
+    else:
+        run(index_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@exclusive
+def remove_paths(paths: Sequence[Path], index_dir: Path) -> IndexReport:
+    """Drop the articles of files, or of every file below folders, from the index."""
+    started = time.perf_counter()
+    report = IndexReport()
+    if not exists(index_dir):
+        check_current(index_dir, analysis_settings())  # raises the missing-index error
+    session = WriteSession(index_dir, SilentProgress(), report)
+    try:
+        gone: list[str] = []
+        for p in paths:
+            gone.extend(session.catalog.files_under(str(p)))
+        gone = list(dict.fromkeys(gone))
+        session.drop_files(gone)
+        session.commit()
+        boilerplate_store.forget(session.catalog, gone)
+    finally:
+        session.close()
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,191 @@
+"""Indexing on every core: worker processes read, analyse and write Whoosh segments of their own.
+
+Whoosh's own writer analyses and writes postings in one process, so reading files in a pool
+leaves the writer as the bottleneck. Here each worker keeps one segment writer (unlocked, as in
+Whoosh's MpWriter; fastwrite.FastSegmentWriter) and feeds it the articles of the files it is given; at the end of a batch
+it finishes its segment and hands it back. The main process holds the index's write lock, deletes
+the old versions of changed and gone files, resolves id collisions in file order exactly as the
+one-process path does (an article whose id another file holds is deleted from its segment), and
+commits the new segments with one table of contents. Only ids travel back to the main process,
+so its memory stays flat; each worker's pool spills to disk beyond ``WORKER_LIMIT_MB``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsgrep.errors import NewsgrepError
+from newsgrep.index.store.lock import check_interrupt
+from newsgrep.index.write.session import WriteSession, collision
+from newsgrep.ingest.files import FoundFile
+from newsgrep.models import FileProblem
+
+TASK_FILES = 16          # files per task handed to a worker, at most
+TASK_BYTES = 2 << 20     # bytes per task, at most (a big export file is a task of its own)
+WORKER_LIMIT_MB = 48    # posting pool of each worker before it spills a run to disk
+MIN_FILES = 64           # fewer files than this are indexed in one process ...
+MIN_BYTES = 8 << 20      # ... unless they hold at least this much
+
+
+@dataclass
+class FileDone:
+    """What a worker did with one file: the ids it added, from docnum ``first`` on."""
+
+    index: int
+    worker: int
+    first: int
+    ids: list[str] = field(default_factory=list)
+    chars: int = 0
+    warnings: list[FileProblem] = field(default_factory=list)
+    error: str | None = None
+
+
+def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, results: Any) -> None:
+    """Index the files of each task into one new segment; hand the segment back at the end."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:
+        from whoosh.filedb.filestore import FileStorage
+
+        from newsgrep.index.store.location import INDEX_NAME
+        from newsgrep.index.whoosh_compat.segments import finish_segment, next_docnum, open_segment_writer
+        from newsgrep.index.write.reading import article_doc, read_file
+
+        ix = FileStorage(index_dir).open_index(INDEX_NAME)
+        w = open_segment_writer(ix, WORKER_LIMIT_MB)
+        while True:
+            task = tasks.get()
+            if task is None:
+                break
+            done = []
+            for i, found in task:
+                r = read_file(found, field_map)
+                d = FileDone(i, number, next_docnum(w), warnings=r.warnings, error=r.error)
+                for a in r.articles:
+                    w.add_document(**article_doc(a))
+                    d.ids.append(a.id)
+                    d.chars += len(a.body) + len(a.title)
+                done.append(d)
+            results.put(("files", done))
+        results.put(("segment", number, finish_segment(w)))
+    except BaseException:  # report anything to the main process, which raises it
+        results.put(("error", number, traceback.format_exc()))
+
+
+def _batches(files: Sequence[FoundFile], limit: int) -> Iterator[list[int]]:
+    """Split file positions into batches of about ``limit`` bytes, in order."""
+    batch: list[int] = []
+    size = 0
+    for i, f in enumerate(files):
+        batch.append(i)
+        size += f.size
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def apply_parallel(session: WriteSession, files: Sequence[FoundFile], field_map: dict[str, str],
+                   jobs: int, previous: dict[str, Any], gone: Sequence[str],
+                   batch_bytes: int) -> None:
+    """Index files in ``jobs`` worker processes, committing after each batch of bytes."""
+    session.replacing.update(previous)
+    session.drop_files(gone)
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    for batch in _batches(files, batch_bytes):
+        session.drop_files((), [str(files[i].path) for i in batch if str(files[i].path) in previous])
+        done, segments = _run_batch(ctx, session, files, batch, field_map, jobs)
+        _settle(session, files, done, segments, previous)
+        check_interrupt()
+        session.commit_segments([s for s in segments.values() if s is not None])
+
+
+def _run_batch(ctx: Any, session: WriteSession, files: Sequence[FoundFile], batch: list[int],
+               field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, Any]]:
+    """Run the workers over one batch; return what they did with each file, and their segments."""
+    tasks, results = ctx.Queue(), ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(n, str(session.index_dir), field_map, tasks, results),
+                           daemon=True) for n in range(min(jobs, len(batch)))]
+    for p in workers:
+        p.start()
+    for task in _tasks(files, batch):
+        tasks.put(task)
+    for _ in workers:
+        tasks.put(None)
+    done: list[FileDone] = []
+    segments: dict[int, Any] = {}
+    try:
+        while len(segments) < len(workers):
+            check_interrupt()
+            try:
+                msg = results.get(timeout=1.0)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in workers):
+                    raise NewsgrepError("an indexing worker process died; nothing of this batch "
+                                        "was committed") from None
+                continue
+            if msg[0] == "files":
+                done.extend(msg[1])
+                for d in msg[1]:
+                    f = files[d.index]
+                    session.progress.advance(1, len(d.ids), f.size)
+            elif msg[0] == "segment":
+                segments[msg[1]] = msg[2]
+            else:
+                raise NewsgrepError(f"an indexing worker failed:\n{msg[2]}")
+    finally:
+        for p in workers:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+    done.sort(key=lambda d: d.index)
+    return done, segments
+
+
+def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDone],
+            segments: dict[int, Any], previous: dict[str, Any]) -> None:
+    """Report each file in order; delete from its segment an article whose id is taken."""
+    for d in done:
+        f = files[d.index]
+        session.report.warnings.extend(d.warnings)
+        if d.error:
+            session.skip(str(f.path), d.error)
+            continue
+        path = str(f.path)
+        kept = 0
+        for n, article_id in enumerate(d.ids):
+            owner = session.claim(article_id, path)
+            if owner is not None:
+                segments[d.worker].delete_document(d.first + n)
+                session.skip(path, collision(article_id, owner))
+                continue
+            kept += 1
+        session.record_file(f, kept, d.chars, updated=path in previous)
+
+
+def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:
+    """Tell whether to index in worker processes."""
+    return jobs > 1 and len(files) > 1 and (
+        len(files) >= MIN_FILES or sum(f.size for f in files) >= MIN_BYTES)
+
+
+def _tasks(files: Sequence[FoundFile], batch: list[int]) -> Iterator[list[tuple[int, FoundFile]]]:
+    """Cut a batch into tasks of at most TASK_FILES files and TASK_BYTES bytes (or one file)."""
+    task: list[tuple[int, FoundFile]] = []
+    size = 0
+    for i in batch:
+        if task and (len(task) >= TASK_FILES or size + files[i].size > TASK_BYTES):
+            yield task
+            task, size = [], 0
+        task.append((i, files[i]))
+        size += files[i].size
+    if task:
+        yield task
+

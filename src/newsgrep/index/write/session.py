@@ -1,0 +1,214 @@
+"""One indexing run into one index folder: the steps both the one-process and the parallel path take.
+
+A WriteSession holds the index's Whoosh writer, its catalog and the run's report. Its public
+methods are the steps of a run: drop the articles of files that are gone or changed
+(``drop_files``), claim an article's id for its file (``claim``), add an article (``add``),
+account for a file read (``record_file``), and commit, either what the session's own writer
+holds (``commit``) or that together with segments written by worker processes
+(``commit_segments``). The catalog is written after each Whoosh commit, so it never claims a
+file whose articles are not committed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newsgrep import __version__
+from newsgrep.errors import IndexLocked
+from newsgrep.index.query.schema import analysis_settings, build_schema
+from newsgrep.index.store import durable
+from newsgrep.index.store.catalog import FileRecord, open_catalog, write_settings
+from newsgrep.index.store.location import INDEX_NAME
+from newsgrep.index.store.lock import check_interrupt
+from newsgrep.index.whoosh_compat.segments import commit_segments
+from newsgrep.index.write.reading import FileRead, article_doc
+from newsgrep.ingest.files import FoundFile
+from newsgrep.models import Article, FileProblem, IndexReport, Progress
+
+COMMIT_DOCS = int(os.environ.get("NEWSGREP_COMMIT_DOCS", "20000"))  # a durable point at least this often
+COMMIT_BYTES = int(os.environ.get("NEWSGREP_COMMIT_BYTES", str(128 << 20)))
+LOCK_TIMEOUT = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
+
+
+def _open_writer(ix: Any, progress: Progress, index_dir: Path) -> Any:
+    from whoosh.index import LockError
+
+    try:
+        return ix.writer(limitmb=256)
+    except LockError:
+        pass
+    progress.message(f"waiting for another newsgrep run to finish writing {index_dir} ...")
+    try:
+        return ix.writer(limitmb=256, timeout=LOCK_TIMEOUT, delay=0.25)
+    except LockError as exc:
+        raise IndexLocked(
+            f"another newsgrep run has been writing to {index_dir} for over {LOCK_TIMEOUT:.0f} s; "
+            "try again when it has finished") from exc
+
+
+def collision(article_id: str, owner: str) -> str:
+    """Say why a record is skipped: its id belongs to an article of another file."""
+    return (f"id {article_id!r} is already used by an article of {owner}; record skipped "
+            "(use --map id=KEY for another id field)")
+
+
+class WriteSession:
+    """One indexing run into one index folder."""
+
+    def __init__(self, index_dir: Path, progress: Progress, report: IndexReport) -> None:
+        self.index_dir = index_dir
+        self.progress = progress
+        self.report = report
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = open_catalog(index_dir)
+        self.ix = durable.open_or_create(index_dir, INDEX_NAME, build_schema)
+        durable.reconcile(self.ix, self.catalog)
+        self.catalog.set_many({"settings": analysis_settings()})
+        write_settings(index_dir, analysis_settings())
+        self._writer: Any = None
+        self._searcher: Any = None
+        self.pending: list[FileRecord] = []
+        self.pending_gone: list[str] = []
+        self.pending_docs = 0
+        self.pending_bytes = 0
+        self.known_ids: dict[str, str] = {}
+        self.replacing: set[str] = set()  # files whose old articles this run drops
+
+    def close(self) -> None:
+        """Give up anything not committed and let go of the index."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        self.catalog.close()
+
+    def writer(self) -> Any:
+        """Return the session's Whoosh writer (holding the index's write lock), opening it."""
+        if self._writer is None:
+            self._writer = _open_writer(self.ix, self.progress, self.index_dir)
+        return self._writer
+
+    # --- the steps of a run ----------------------------------------------------------------------
+
+    def drop_files(self, gone: Iterable[str], changed: Iterable[str] = ()) -> None:
+        """Delete the articles of files that are gone (counted as removed) or changed (read
+        again by this run); their ids are free for the files read after."""
+        gone, changed = list(gone), list(changed)
+        if not gone and not changed:
+            return
+        w = self.writer()
+        for path in gone:
+            w.delete_by_term("path", path)
+            self.report.removed += 1
+            self.pending_gone.append(path)
+            self.replacing.add(path)
+        for path in changed:
+            w.delete_by_term("path", path)
+            self.replacing.add(path)
+
+    def claim(self, article_id: str, path: str) -> str | None:
+        """Claim an id for an article of a file; return the file that holds it already, if
+        another one does (the article is then skipped), else None."""
+        owner = self.known_ids.get(article_id)
+        if owner is None:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            docnum = self._searcher.document_number(id=article_id)
+            if docnum is not None:
+                owner = self._searcher.stored_fields(docnum).get("path")
+                if owner in self.replacing:
+                    owner = None
+        if owner is not None:  # another file's, or an earlier record of this one
+            return owner
+        self.known_ids[article_id] = path
+        return None
+
+    def add(self, article: Article) -> None:
+        """Add one article through the session's writer."""
+        self.writer().add_document(**article_doc(article))
+        self.pending_bytes += len(article.body) + len(article.title)
+
+    def record_file(self, found: FoundFile, kept: int, chars: int = 0, *, updated: bool) -> None:
+        """Account for a file that was read: its articles kept, and its catalog record."""
+        report = self.report
+        if updated:
+            report.updated += 1
+        else:
+            report.added += 1
+        report.articles += kept
+        report.files_read += 1
+        report.bytes_read += found.size
+        self.pending.append(FileRecord(str(found.path), str(found.root), found.mtime_ns,
+                                       found.size, kept))
+        self.pending_docs += kept
+        self.pending_bytes += chars
+
+    def skip(self, path: str, message: str) -> None:
+        """Report a file or a record that is not indexed."""
+        self.report.skipped.append(FileProblem(path, message))
+
+    def due(self) -> bool:
+        """Tell whether enough is pending to make a durable point now."""
+        return self.pending_docs >= COMMIT_DOCS or self.pending_bytes >= COMMIT_BYTES
+
+    def commit(self) -> None:
+        """Make what the session's writer holds durable, then record its files in the catalog."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer = None
+        self._committed()
+
+    def commit_segments(self, segments: Sequence[Any]) -> None:
+        """Commit the session's deletions together with segments written by worker processes."""
+        commit_segments(self.writer(), segments)
+        self._writer = None
+        self._committed()
+
+    def _committed(self) -> None:
+        if self._searcher is not None:  # it sees the index as it was before the commit
+            self._searcher.close()
+            self._searcher = None
+        if self.pending or self.pending_gone:
+            self.catalog.record(self.pending, self.pending_gone)
+        self.catalog.set_many({"updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               "version": __version__})
+        self.pending, self.pending_gone = [], []
+        self.pending_docs = self.pending_bytes = 0
+
+    # --- the one-process path --------------------------------------------------------------------
+
+    def apply(self, results: Iterable[FileRead], previous: dict[str, FileRecord],
+              gone: Sequence[str]) -> None:
+        """Write the articles read, drop the gone files, committing every so often."""
+        self.replacing.update(previous)
+        self.drop_files(gone)
+        for r in results:
+            check_interrupt()
+            f = r.found
+            self.report.warnings.extend(r.warnings)
+            if r.error:
+                self.skip(str(f.path), r.error)
+                self.progress.advance(1, 0, f.size)
+                continue
+            path = str(f.path)
+            if path in previous:
+                self.drop_files((), [path])
+            kept = 0
+            for a in r.articles:
+                owner = self.claim(a.id, path)
+                if owner is not None:
+                    self.skip(path, collision(a.id, owner))
+                    continue
+                self.add(a)
+                kept += 1
+            self.record_file(f, kept, updated=path in previous)
+            self.progress.advance(1, kept, f.size)
+            if self.due():
+                self.commit()
+        self.commit()

@@ -1,0 +1,1 @@
+"""Files to Articles: finding files, reading each format, cleaning, dates, boilerplate."""

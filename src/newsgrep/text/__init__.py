@@ -1,0 +1,1 @@
+"""Whoosh-free text algorithms: cleaning, folding, near-duplicate sketches, spelling skeletons."""

@@ -66,8 +66,9 @@ def test_hostile_files_are_read_or_reported_and_the_rest_indexed(hostile: Path,
     assert "empty.txt" in err and "script.html" in err
     titles = {h.title for h in api.search("Idlib", ix, api.SearchOptions(limit=None))}
     assert {"Shelling in Idlib", "First Idlib", "Second Idlib", "Third Idlib", "A Idlib",
-            "B Idlib", "C Idlib", "Café talks in Idlib", "Long line Idlib word word word"} <= {
+            "Café talks in Idlib", "Long line Idlib word word word"} <= {
         t[:30] if t.startswith("Long") else t for t in titles}
+    assert not {"B Idlib", "C Idlib"} & titles  # ragged rows are broken records: skipped
     (cafe,) = [h for h in api.search("ceasefire", ix)]
     assert "£5m" in cafe.snippets[0].text and "‘ceasefire’" in cafe.snippets[0].text
     # a second run reads only what changed; the skipped files are tried (and reported) again

@@ -91,7 +91,7 @@ def test_jsonl_broken_lines_are_reported_and_skipped(tmp_path: Path) -> None:
     arts = list(read_articles(ctx))
     assert [a.title for a in arts] == ["one", "two"]
     assert [a.id for a in arts] == ["t/mixed.jsonl#1", "t/mixed.jsonl#3"]
-    assert len(ctx.warnings) == 1 and "line 2" in ctx.warnings[0].message
+    assert len(ctx.skipped) == 1 and "line 2" in ctx.skipped[0].message and not ctx.warnings
 
 
 def test_json_array_and_common_keys(tmp_path: Path) -> None:
@@ -120,13 +120,14 @@ def test_tsv_and_gzip(tmp_path: Path) -> None:
     assert (a.title, a.body, a.date) == ("A", "B text", "2019-05-06")
 
 
-def test_ragged_csv_keeps_rows(tmp_path: Path) -> None:
+def test_ragged_csv_rows_are_skipped_and_named(tmp_path: Path) -> None:
     f = tmp_path / "r.csv"
-    f.write_text("title,body\nA,one\nB,two,extra\nC\n")
+    f.write_text("title,body\nA,one\nB,two,extra\nC\nD,four\n")
     ctx = FileContext(f, "t/r.csv", "csv")
     arts = list(read_articles(ctx))
-    assert [a.title for a in arts] == ["A", "B", "C"]
-    assert len(ctx.warnings) == 2
+    assert [a.title for a in arts] == ["A", "D"]
+    assert [a.id for a in arts] == ["t/r.csv#1", "t/r.csv#4"]  # record numbers keep counting
+    assert [p.message.split(":")[0] for p in ctx.skipped] == ["record 2 (line 3)", "record 3 (line 4)"]
 
 
 def test_text_date_from_file_name_and_header(tmp_path: Path) -> None:

@@ -94,7 +94,8 @@ def test_show_stats_export_on_reuters(reuters_index: Path) -> None:
     first = next(api.search("coffee quota", ix))
     code, out, _ = run("show", first.id, "--index", ix, "--json")
     rec = json.loads(out)
-    assert code == 0 and list(rec) == ["id", "path", "title", "body", "date", "source", "url", "author", "lang"]
+    assert code == 0 and list(rec) == ["id", "path", "title", "body", "date", "source", "url", "author", "lang",
+                                      "extra"]
     assert rec["id"] == first.id and "quota" in rec["body"].lower()
     code, out, _ = run("show", first.id, "--index", ix, "--query", "coffee", "--color", "always")
     assert code == 0 and "\x1b[1;31m" in out and first.title.split()[0] in out and "date: 1987-" in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsgrep.hits import Hit, Snippet
 
@@ -26,6 +26,7 @@ class Article:
     url: str | None = None
     author: str | None = None
     lang: str | None = None
+    extra: dict[str, Any] | None = None  # what an export says beyond these: section, length, ...
 
 
 @dataclass(frozen=True)

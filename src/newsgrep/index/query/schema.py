@@ -11,7 +11,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from newsgrep.index.query.analysis import NewsAnalyzer
 
 # Bump when the schema or what goes into it changes; an index built otherwise is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TITLE_BOOST = 2.0
 SEARCH_FIELDS = ("title", "body")
 
@@ -38,6 +38,7 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         author=fields.STORED(),
         lang=fields.STORED(),
+        extra=fields.STORED(),
         source_name=fields.COLUMN(columns.VarBytesColumn()),
         minhash=fields.COLUMN(columns.VarBytesColumn()),
     )

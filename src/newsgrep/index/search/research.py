@@ -57,7 +57,7 @@ def article_of(doc: dict[str, Any]) -> Article:
     return Article(id=doc["id"], path=doc["path"], title=doc.get("title") or "",
                    body=doc.get("body") or "", date=doc.get("date_text"),
                    source=doc.get("source") or None, url=doc.get("url"),
-                   author=doc.get("author"), lang=doc.get("lang"))
+                   author=doc.get("author"), lang=doc.get("lang"), extra=doc.get("extra"))
 
 
 def timeline(s: Searcher, q: Any, filters: Filters, by: str) -> Timeline:

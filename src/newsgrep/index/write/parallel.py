@@ -42,6 +42,7 @@ class FileDone:
     ids: list[str] = field(default_factory=list)
     chars: int = 0
     warnings: list[FileProblem] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)
     error: str | None = None
 
 
@@ -66,7 +67,8 @@ def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, 
             done = []
             for i, found in task:
                 r = read_file(found, field_map)
-                d = FileDone(i, number, next_docnum(w), warnings=r.warnings, error=r.error)
+                d = FileDone(i, number, next_docnum(w), warnings=r.warnings, skipped=r.skipped,
+                             error=r.error)
                 for a in r.articles:
                     w.add_document(**article_doc(a))
                     d.ids.append(a.id)
@@ -155,6 +157,7 @@ def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDo
     for d in done:
         f = files[d.index]
         session.report.warnings.extend(d.warnings)
+        session.report.skipped.extend(d.skipped)
         if d.error:
             session.skip(str(f.path), d.error)
             continue

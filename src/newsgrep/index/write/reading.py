@@ -24,6 +24,7 @@ class FileRead:
     found: FoundFile
     articles: list[Article] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)  # broken records, not indexed
     error: str | None = None
 
 
@@ -45,7 +46,8 @@ def read_file(found: FoundFile, field_map: dict[str, str]) -> FileRead:
     except MemoryError:
         out.error = f"{found.path}: too large to read"
     out.warnings = ctx.warnings
-    if not out.error and not out.articles and not out.warnings:
+    out.skipped = ctx.skipped
+    if not out.error and not out.articles and not out.warnings and not out.skipped:
         out.warnings.append(FileProblem(str(found.path), "empty: no article in it"))
     return out
 
@@ -69,7 +71,7 @@ def article_doc(a: Article) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": a.id, "path": a.path, "title": a.title, "body": a.body, "date_text": a.date,
         "source": a.source or "", "source_key": (a.source or "").lower(), "url": a.url,
-        "author": a.author, "lang": a.lang,
+        "author": a.author, "lang": a.lang, "extra": a.extra or None,
         "source_name": (a.source or "").encode("utf-8"), "minhash": sketch(a.body),
     }
     instant = to_instant(a.date)

@@ -192,6 +192,7 @@ class WriteSession:
             check_interrupt()
             f = r.found
             self.report.warnings.extend(r.warnings)
+            self.report.skipped.extend(r.skipped)
             if r.error:
                 self.skip(str(f.path), r.error)
                 self.progress.advance(1, 0, f.size)

@@ -18,6 +18,7 @@ class FileContext:
     kind: str
     field_map: dict[str, str] = field(default_factory=dict)
     warnings: list[FileProblem] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)
     size: int = 0
     boilerplate: frozenset[int] = frozenset()  # keys of learned boilerplate lines to leave out
 
@@ -41,6 +42,24 @@ class FileContext:
         return data
 
     def warn(self, message: str) -> None:
-        """Record a problem with part of the file; the rest is read."""
+        """Record a doubt about part of the file (an unreadable date, ...); it is still read."""
         self.warnings.append(FileProblem(str(self.path), message))
+
+    def skip(self, message: str) -> None:
+        """Record a broken record that is not indexed (say where: line N, record N, byte N);
+        the rest of the file is read, and the run's exit status says something was skipped."""
+        self.skipped.append(FileProblem(str(self.path), message))
+
+    def date(self, value: object, where: str = "") -> str | None:
+        """Normalise a date the file gives (ISO 8601, or None); a value that is there but cannot
+        be read as a date is warned about (``where``: which record), and the article is undated."""
+        from newsgrep.ingest.dates import normalize_date
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        got = normalize_date(value)
+        if got is None:
+            self.warn(f"{where + ': ' if where else ''}cannot read the date {str(value)[:60]!r}; "
+                      "the article is undated")
+        return got
 

@@ -22,7 +22,7 @@ def _articles(records: Iterator[tuple[int, Any]], ctx: FileContext) -> Iterator[
     resolver = FieldResolver(ctx.field_map)
     for n, record in records:
         if not isinstance(record, Mapping):
-            ctx.warn(f"record {n}: not an object, skipped")
+            ctx.skip(f"record {n}: not an object, skipped")
             continue
         yield resolver.article(record, default_id=f"{ctx.file_id}#{n}", path=str(ctx.path),
                                default_source=ctx.default_source)
@@ -60,7 +60,7 @@ def _jsonl_records(text: str, ctx: FileContext) -> Iterator[tuple[int, Any]]:
         try:
             yield n, json.loads(line)
         except json.JSONDecodeError as exc:
-            ctx.warn(f"line {lineno}: not valid JSON ({exc.msg}), skipped")
+            ctx.skip(f"line {lineno}: not valid JSON ({exc.msg}), record skipped")
 
 
 def read_jsonl_file(ctx: FileContext) -> Iterator[Article]:
@@ -85,13 +85,15 @@ def _csv_records(text: str, ctx: FileContext, delimiter: str) -> Iterator[tuple[
         except StopIteration:
             return
         except csv.Error as exc:
-            ctx.warn(f"line {reader.line_num}: broken CSV ({exc}), rest of file skipped")
+            ctx.skip(f"line {reader.line_num}: broken CSV ({exc}), rest of file skipped")
             return
         if not any(cell.strip() for cell in row):
             continue
         n += 1
         if len(row) != len(header):
-            ctx.warn(f"record {n} (line {reader.line_num}): {len(row)} fields, header has {len(header)}")
+            ctx.skip(f"record {n} (line {reader.line_num}): {len(row)} fields where the header has "
+                     f"{len(header)}, record skipped")
+            continue
         yield n, dict(zip(header, row))
 
 

@@ -23,10 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsgrep.index.query.ranking import RankingParams
+from newsgrep.text.analysis import AnalysisSettings
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -242,23 +244,12 @@ def evaluate(coll: Collection, systems: Iterable[str] = SYSTEMS) -> dict[str, tu
 
 @dataclass
 class Variant:
-    """A setting weighed against the chosen one: module attributes to patch while it runs."""
+    """A setting weighed against the chosen one: other ranking parameters, or other analysis
+    (which changes what the index holds, so it is built again)."""
 
     name: str
-    patches: list[tuple[str, str, object]]  # (module, attribute, value)
-    reindex: bool = False  # changes what the index holds
-
-
-def _analyzer(**kwargs: object) -> Callable[[], object]:
-    def make() -> object:
-        from newsgrep.index.query.analysis import NewsAnalyzer
-
-        return NewsAnalyzer(**kwargs)  # type: ignore[arg-type]
-    return make
-
-
-def _whoosh_idf(doc_count: int, df: int) -> float:
-    return math.log(doc_count / (df + 1)) + 1
+    ranking: RankingParams = field(default_factory=RankingParams)
+    analysis: AnalysisSettings | None = None
 
 
 def _whoosh_stopwords() -> frozenset[str]:
@@ -267,63 +258,39 @@ def _whoosh_stopwords() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-RK, SE, SC, AN = ("newsgrep.index.query.ranking", "newsgrep.index.search.searcher", "newsgrep.index.query.schema",
-                  "newsgrep.index.query.analysis")
+TITLE_1 = (("title", 1.0), ("body", 1.0))
 VARIANTS = [
-    Variant("per-field BM25 summed (Whoosh's BM25F), title boost 2: before",
-            [(RK, "rank_fields_together", lambda q: q)]),
-    Variant("per-field BM25 summed, title boost 1", [(RK, "rank_fields_together", lambda q: q),
-                                                      (SE, "TITLE_BOOST", 1.0)]),
-    Variant("BM25F with one summed length (Lucene CombinedFieldQuery)",
-            [(RK, "PER_FIELD_LENGTHS", False)]),
-    Variant("title weight 1 (title and body alike)", [(SE, "TITLE_BOOST", 1.0)]),
-    Variant("title weight 3", [(SE, "TITLE_BOOST", 3.0)]),
-    Variant("k1=0.9, b=0.4 (Anserini's defaults)", [(RK, "K1", 0.9), (RK, "B", 0.4)]),
-    Variant("Whoosh's idf log(N/(df+1))+1", [(RK, "idf", _whoosh_idf)]),
-    Variant("query term frequency ignored (a repeated word counts once)",
-            [(RK, "QUERY_TF", False)]),
-    Variant("no stopwords", [(SC, "news_analyzer", _analyzer(stopwords=frozenset()))], True),
-    Variant("Whoosh's stopwords (drops us, may, can, ...)",
-            [(SC, "news_analyzer", _analyzer(stopwords=_whoosh_stopwords()))], True),
-    Variant("Porter stemmer", [(SC, "news_analyzer", _analyzer(stemmer="porter"))], True),
-    Variant("no stemmer", [(SC, "news_analyzer", _analyzer(stemmer=None))], True),
-    Variant("hyphenated words kept whole (al-assad one word)",
-            [(AN, "TOKEN_PATTERN", re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´-]\w+)*"))], True),
-    Variant("numbers split at , and . (12,000 -> 12 000)",
-            [(AN, "TOKEN_PATTERN", re.compile(r"\w+(?:['’ʼʾʿ`´]\w+)*"))], True),
+    Variant("per-field BM25 summed (Whoosh's BM25F), title boost 2: before", RankingParams(together=False)),
+    Variant("per-field BM25 summed, title boost 1", RankingParams(together=False, weights=TITLE_1)),
+    Variant("BM25F with one summed length (Lucene CombinedFieldQuery)", RankingParams(per_field_lengths=False)),
+    Variant("title weight 1 (title and body alike)", RankingParams(weights=TITLE_1)),
+    Variant("title weight 3", RankingParams(weights=(("title", 3.0), ("body", 1.0)))),
+    Variant("k1=0.9, b=0.4 (Anserini's defaults)", RankingParams(k1=0.9, b=0.4)),
+    Variant("Whoosh's idf log(N/(df+1))+1", RankingParams(idf="whoosh")),
+    Variant("query term frequency ignored (a repeated word counts once)", RankingParams(query_tf=False)),
+    Variant("no stopwords", analysis=AnalysisSettings(stopwords=frozenset())),
+    Variant("Whoosh's stopwords (drops us, may, can, ...)", analysis=AnalysisSettings(stopwords=_whoosh_stopwords())),
+    Variant("Porter stemmer", analysis=AnalysisSettings(stemmer="porter")),
+    Variant("no stemmer", analysis=AnalysisSettings(stemmer=None)),
+    Variant("hyphenated words kept whole (al-assad one word)", analysis=AnalysisSettings(tokens="hyphens-whole")),
+    Variant("numbers split at , and . (12,000 -> 12 000)", analysis=AnalysisSettings(tokens="numbers-split")),
 ]
 
 
-@contextmanager
-def patched(patches: Sequence[tuple[str, str, object]]) -> Iterator[None]:
-    """Set module attributes for the duration, then restore them."""
-    import importlib
-
-    saved = []
-    try:
-        for module, attr, value in patches:
-            mod = importlib.import_module(module)
-            if not hasattr(mod, attr):
-                raise RuntimeError(f"{module}.{attr} is gone: update the ablation")
-            saved.append((mod, attr, getattr(mod, attr)))
-            setattr(mod, attr, value)
-        yield
-    finally:
-        for mod, attr, value in reversed(saved):
-            setattr(mod, attr, value)
-
-
-def run_library(coll: Collection, index: Path, corpus: Path) -> Run:
-    """Index (when not yet done) and search in this process, as the command line does."""
+def run_library(coll: Collection, index: Path, corpus: Path, variant: Variant = Variant("chosen")) -> Run:
+    """Index (when not yet done) and search in this process, as the command line does, with the
+    variant's settings passed in."""
     from newsgrep import api
 
     if not index.exists():
-        api.build_index([str(corpus)], str(index), jobs=1)
+        api.build_index([str(corpus)], str(index), jobs=1, analysis=variant.analysis)
     queries = [(q, reduce_query(t)) for q, t in coll.queries.items()]
-    options = api.SearchOptions(limit=10, any_terms=True, snippets=False)
+    options = api.SearchOptions(limit=10, any_terms=True, snippets=False, ranking=variant.ranking,
+                                analysis=variant.analysis)
     run: Run = {}
-    for hit in api.search_batch(queries, str(index), options, on_error=lambda _msg: None):
-        run.setdefault(hit.qid or "", []).append(hit.id)
+    for result in api.search_batch(queries, str(index), options):
+        for hit in result.hits:
+            run.setdefault(hit.qid or "", []).append(hit.id)
     return run
 
 
@@ -333,9 +300,8 @@ def ablations(coll: Collection, work: Path) -> list[tuple[str, float]]:
     chosen = ndcg_at_10(run_library(coll, work / "index-chosen", corpus), coll.qrels)
     out = [("chosen settings", chosen)]
     for i, v in enumerate(VARIANTS):
-        index = work / (f"index-{i}" if v.reindex else "index-chosen")
-        with patched(v.patches):
-            out.append((v.name, ndcg_at_10(run_library(coll, index, corpus), coll.qrels)))
+        index = work / (f"index-{i}" if v.analysis is not None else "index-chosen")
+        out.append((v.name, ndcg_at_10(run_library(coll, index, corpus, v), coll.qrels)))
         print(f"  {coll.name}: {v.name}: {out[-1][1]:.4f}", file=sys.stderr)
     return out
 

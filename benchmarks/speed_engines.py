@@ -130,8 +130,8 @@ def _runner_newsgrep(out: Path) -> tuple[Callable[[str, str], int], Callable[[],
     s = Searcher(out)
 
     def run(kind: str, q: str) -> int:
-        parsed = s.parse(q)
-        return len(list(s.hits(parsed, limit=10, snippets=kind == "snippets")))
+        bound = s.bind(q)
+        return len(list(s.hits(s.ranked(bound, 10), bound, snippets=kind == "snippets")))
 
     return run, s.close
 

@@ -51,3 +51,28 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = api.build_index([str(SAMPLE)], str(ix), exclude=["README.md"])
     assert report.ok and report.articles == 172
     return ix
+
+
+@pytest.fixture(scope="session")
+def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reuters-21578 converted from its SGML to JSON Lines by the benchmark helper."""
+    import sys
+
+    need_corpus("reuters21578")
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from corpora import build_reuters
+    finally:
+        sys.path.pop(0)
+    return build_reuters(tmp_path_factory.mktemp("reuters") / "reuters")
+
+
+@pytest.fixture(scope="session")
+def reuters_index(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of Reuters-21578 (the JSON Lines conversion)."""
+    from newsgrep import api
+
+    ix = tmp_path_factory.mktemp("reuters-ix") / "index"
+    report = api.build_index([str(reuters_jsonl)], str(ix))
+    assert report.ok and report.articles > 20000
+    return ix

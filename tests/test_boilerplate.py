@@ -53,7 +53,7 @@ def count(query: str, ix: Path) -> int:
 
 
 def titles(ix: Path) -> set[str]:
-    return {h.title for h in api.search("*", str(ix), api.SearchOptions(limit=None, snippets=False))}
+    return {a.title for a in api.export(None, str(ix))}
 
 
 # --- the rule ----------------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def test_site_chrome_is_learned_and_dropped(tmp_path: Path) -> None:
     assert count('share story friends', ix) == 0
     assert count(f'"{SHARED}"', ix) == 2          # two articles sharing a sentence keep it
     assert titles(ix) == {r["title"] for r in rows}  # the header no longer passes for the title
-    hits = list(api.search('"Magnitogorsk"', str(ix)))
+    hits = list(api.search('"Magnitogorsk"', str(ix)).hits)
     assert hits and all("Planet" not in s.text for h in hits for s in h.snippets)
 
 
@@ -187,7 +187,7 @@ def test_sample_corpus_seed_is_not_touched(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE / "seed", seed)
     ix = tmp_path / "ix"
     api.build_index([str(seed)], str(ix))
-    (hit,) = api.search("Idlib", str(ix))
+    (hit,) = api.search("Idlib", str(ix)).hits
     assert hit.title == "12,000 people flee Idlib amid regime, Russian attacks"
 
 
@@ -207,7 +207,7 @@ def test_text_dates_survive_learning(tmp_path: Path, name: str, header: str, dat
                                             encoding="utf-8")
     ix = tmp_path / "ix"
     api.build_index([str(folder)], str(ix))
-    hits = list(api.search("story", str(ix), api.SearchOptions(limit=None)))
+    hits = list(api.search("story", str(ix), api.SearchOptions(limit=None)).hits)
     assert len(hits) == 6 and all(h.date == date for h in hits)
     if "Source:" in header:
         assert all(h.source == "Reuters" for h in hits)

@@ -13,11 +13,19 @@ from click.testing import CliRunner
 from conftest import REPO, SAMPLE
 from newsgrep import __version__
 from newsgrep.cli import cli
+from newsgrep.errors import NewsgrepError
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Invoke the CLI in-process; a NewsgrepError becomes its exit status and message, as
+    newsgrep.cli.main makes it (any other exception fails the test)."""
     runner = CliRunner()
-    result = runner.invoke(cli, list(args), catch_exceptions=False, env=env, standalone_mode=False)
+    result = runner.invoke(cli, list(args), catch_exceptions=True, env=env, standalone_mode=False)
+    exc = result.exception
+    if isinstance(exc, NewsgrepError):
+        return exc.exit_code, result.stdout, result.stderr + f"newsgrep: error: {exc}\n"
+    if exc is not None and not isinstance(exc, SystemExit):
+        raise exc
     code = result.return_value if isinstance(result.return_value, int) else result.exit_code
     return code, result.stdout, result.stderr
 
@@ -138,7 +146,7 @@ def test_index_summary_and_exit_status(tmp_path: Path) -> None:
     code, out, err = run("index", str(docs), "--index", str(tmp_path / "ix"))
     assert code == 2 and out == ""
     assert "bad.txt" in err and "binary" in err
-    assert "2 added" in err and "1 ignored" in err and "1 failed" in err
+    assert "2 added" in err and "not read (other types): 1 .pdf" in err and "1 failed" in err
     (docs / "bad.txt").unlink()
     code, _, err = run("index", str(docs), "--index", str(tmp_path / "ix"))
     assert code == 0 and "2 unchanged" in err
@@ -165,9 +173,14 @@ def test_remove_command(tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
     run("index", str(SAMPLE), "--index", ix, "--exclude", "README.md")
     code, _, err = run("remove", str(SAMPLE / "seed"), "--index", ix)
-    assert code == 0 and "1 files" in err
+    assert code == 0 and "removed 1 article of 1 file" in err
     assert run("search", "Idlib", "--index", ix, "-c")[1] == "0\n"
     assert int(run("search", "Russia", "--index", ix, "-c")[1]) > 0
+    # a path with no indexed articles is an error, in any spelling
+    code, _, err = run("remove", str(SAMPLE / "seed"), "--index", ix)
+    assert code == 2 and "nothing indexed at" in err
+    code, _, err = run("remove", str(tmp_path / "nowhere"), "--index", ix)
+    assert code == 2 and "nothing indexed at" in err
 
 
 def test_help_is_fast_to_import() -> None:

@@ -35,7 +35,7 @@ def test_searches_and_a_second_index_during_an_index_run(tmp_path: Path) -> None
     while first.poll() is None:
         try:
             counts.append(api.count("year", str(ix)))
-            hits = list(api.search("said", str(ix), api.SearchOptions(limit=5)))
+            hits = list(api.search("said", str(ix), api.SearchOptions(limit=5)).hits)
             assert all(h.title for h in hits)
         except NewsgrepError as exc:  # never expected: reported below with the message
             failures.append(str(exc))

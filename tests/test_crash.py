@@ -194,7 +194,7 @@ def test_recover_finishes_a_swap_cut_in_half(tmp_path: Path) -> None:
     recover(ix)
     assert ix.exists() and not (tmp_path / "ix.old").exists()
     assert not (tmp_path / "ix.rebuild").exists()
-    assert [h.id for h in api.search("Idlib", str(ix))] == ["c/one.txt"]
+    assert [h.id for h in api.search("Idlib", str(ix)).hits] == ["c/one.txt"]
 
 
 def test_commits_are_fsynced_before_the_toc_is_visible(tmp_path: Path,
@@ -239,7 +239,7 @@ def test_a_search_finishes_a_swap_cut_in_half(tmp_path: Path) -> None:
 
     ix = _one_article_index(tmp_path)
     ix.rename(tmp_path / "ix.old")
-    assert [h.id for h in api.search("Idlib", str(ix))] == ["c/one.txt"]
+    assert [h.id for h in api.search("Idlib", str(ix)).hits] == ["c/one.txt"]
 
 
 def test_articles_committed_but_not_cataloged_are_not_indexed_twice(tmp_path: Path) -> None:

@@ -28,10 +28,22 @@ def test_fast_indexer_gives_whoosh_postings_for_titles_and_bodies() -> None:
             assert sorted(fast(text)) == sorted(field.index(text)), text[:60]
 
 
+def test_fast_indexer_gives_whoosh_postings_for_written_forms() -> None:
+    """wtitle/wbody record only whether a written form occurs; source/author keep positions."""
+    schema = build_schema()
+    texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.txt"))]
+    for name in ("wtitle", "wbody", "source", "author"):
+        field = schema[name]
+        fast = fast_indexer(field)
+        assert fast is not None
+        for text in texts:
+            assert sorted(fast(text)) == sorted(field.index(text)), (name, text[:60])
+
+
 def test_fields_without_news_analysis_keep_whoosh_indexing() -> None:
     schema = build_schema()
-    assert fast_indexer(schema["source"]) is None
     assert fast_indexer(schema["id"]) is None
+    assert fast_indexer(schema["path"]) is None
 
 
 def _blocks(m: Any) -> list[tuple[Any, ...]]:

@@ -64,12 +64,12 @@ def test_hostile_files_are_read_or_reported_and_the_rest_indexed(hostile: Path,
     assert "mixed.jsonl: line 2: not valid JSON" in err and "mixed.jsonl: line 4" in err
     assert "ragged.csv: record 2 (line 3)" in err and "ragged.csv: record 3 (line 4)" in err
     assert "empty.txt" in err and "script.html" in err
-    titles = {h.title for h in api.search("Idlib", ix, api.SearchOptions(limit=None))}
+    titles = {h.title for h in api.search("Idlib", ix, api.SearchOptions(limit=None)).hits}
     assert {"Shelling in Idlib", "First Idlib", "Second Idlib", "Third Idlib", "A Idlib",
             "Café talks in Idlib", "Long line Idlib word word word"} <= {
         t[:30] if t.startswith("Long") else t for t in titles}
     assert not {"B Idlib", "C Idlib"} & titles  # ragged rows are broken records: skipped
-    (cafe,) = [h for h in api.search("ceasefire", ix)]
+    (cafe,) = [h for h in api.search("ceasefire", ix).hits]
     assert "£5m" in cafe.snippets[0].text and "‘ceasefire’" in cafe.snippets[0].text
     # a second run reads only what changed; the skipped files are tried (and reported) again
     code, _, err = _run("index", str(hostile), "--index", ix)
@@ -98,7 +98,7 @@ def test_unreadable_file_is_skipped_and_named(tmp_path: Path) -> None:
     finally:
         locked.chmod(0o644)
     assert code == 2 and "locked.txt" in err and "ermission denied" in err
-    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix"))] == ["Shelling in Idlib"]
+    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
 def test_permission_error_on_read_is_skipped_and_named(tmp_path: Path,
@@ -120,7 +120,7 @@ def test_permission_error_on_read_is_skipped_and_named(tmp_path: Path,
     code, _, err = _run("index", str(d), "--index", str(tmp_path / "ix"), "--jobs", "1")
     assert code == 2 and "locked.txt" in err and "Permission denied" in err
     assert "Traceback" not in err
-    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix"))] == ["Shelling in Idlib"]
+    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
 def test_a_fifo_named_txt_does_not_hang_the_walk(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_fifo_named_txt_does_not_hang_the_walk(tmp_path: Path) -> None:
                            str(tmp_path / "ix")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "pipe.txt: not a regular file" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix"))] == ["Shelling in Idlib"]
+    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
 def test_records_file_with_only_bad_lines_is_reported(tmp_path: Path) -> None:

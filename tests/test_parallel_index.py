@@ -16,7 +16,7 @@ QUERIES = ["government", '"prime minister"', "econom*", "oil prices", "Blair OR 
 
 def _results(ix: Path) -> list[list[tuple[str, float]]]:
     with Searcher(ix) as s:
-        return [[(h.id, h.score) for h in s.hits(s.parse(q), limit=20, snippets=False)]
+        return [[(h.id, h.score) for h in s.hits(s.ranked(s.bind(q), 20), None, snippets=False)]
                 for q in QUERIES]
 
 
@@ -81,7 +81,7 @@ def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: 
     assert reports[1].articles == reports[2].articles == 238
     assert [s.message for s in reports[1].skipped] == [s.message for s in reports[2].skipped]
     ranked = [[(h.id, h.score) for h in api.search("harbour day", str(tmp_path / f"ix{j}"),
-                                                   api.SearchOptions(limit=None))] for j in (1, 2)]
+                                                   api.SearchOptions(limit=None)).hits] for j in (1, 2)]
     assert len(ranked[0]) == 238
     assert [i for i, _ in ranked[0]] == [i for i, _ in ranked[1]]
     # the two records skipped for their ids stay in a worker's segment as deleted documents,

@@ -110,7 +110,7 @@ def test_any_query_gives_hits_or_a_query_error(small_index: str, query: str,
                                                any_terms: bool) -> None:
     options = api.SearchOptions(limit=3, any_terms=any_terms)
     try:
-        hits = list(api.search(query, small_index, options))
+        hits = list(api.search(query, small_index, options).hits)
         api.count(query, small_index, options)
     except NewsgrepError:
         return
@@ -125,7 +125,7 @@ def test_any_date_option_gives_hits_or_a_usage_error(small_index: str, since: st
                                                      until: str) -> None:
     try:
         list(api.search("Idlib", small_index, api.SearchOptions(since=since or None,
-                                                                until=until or None)))
+                                                                until=until or None)).hits)
     except NewsgrepError:
         pass
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, SAMPLE, need_corpus
+from conftest import SAMPLE, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 from newsgrep.cli import cli
@@ -21,23 +19,6 @@ def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
     code = result.return_value if isinstance(result.return_value, int) else result.exit_code
     return code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="session")
-def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Reuters-21578, converted from its SGML by the benchmark helper (not by the product)."""
-    need_corpus("reuters21578")
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from corpora import build_reuters
-    finally:
-        sys.path.pop(0)
-    work = tmp_path_factory.mktemp("reuters")
-    jsonl = build_reuters(work / "reuters")
-    ix = work / "index"
-    report = api.build_index([str(jsonl)], str(ix))
-    assert report.ok and report.articles > 20000
-    return ix
 
 
 def test_coffee_timeline_adds_up_and_has_every_month(reuters_index: Path) -> None:
@@ -91,7 +72,7 @@ def test_kwic_on_reuters(reuters_index: Path) -> None:
 
 def test_show_stats_export_on_reuters(reuters_index: Path) -> None:
     ix = str(reuters_index)
-    first = next(api.search("coffee quota", ix))
+    first = next(api.search("coffee quota", ix).hits)
     code, out, _ = run("show", first.id, "--index", ix, "--json")
     rec = json.loads(out)
     assert code == 0 and list(rec) == ["id", "path", "title", "body", "date", "source", "url", "author", "lang",
@@ -147,9 +128,9 @@ def test_variants_find_all_spellings_not_the_decoy(tmp_path: Path) -> None:
     docs = _variant_corpus(tmp_path)
     ix = str(tmp_path / "ix")
     api.build_index([str(docs)], ix)
-    plain = {h.id for h in api.search('"Maarat al-Numan"', ix, SearchOptions(limit=None))}
+    plain = {h.id for h in api.search('"Maarat al-Numan"', ix, SearchOptions(limit=None)).hits}
     assert plain == {"syria/a.txt"}
-    found = {h.id for h in api.search("Maarat al-Numan", ix, SearchOptions(limit=None, variants=True))}
+    found = {h.id for h in api.search("Maarat al-Numan", ix, SearchOptions(limit=None, variants=True)).hits}
     assert found == {"syria/a.txt", "syria/b.txt", "syria/c.txt", "syria/d.txt", "syria/seed.txt"}
     code, out, err = run("search", "Maarat al-Numan", "--variants", "--json", "--index", ix, "-n", "0")
     terms = {r["id"]: r["matched_terms"] for r in map(json.loads, out.splitlines())}
@@ -177,7 +158,7 @@ def test_dedup_groups_reprints_of_a_wire_story(tmp_path: Path) -> None:
     api.build_index([str(docs)], ix)
     q = "TimeWarner"
     assert api.count(q, ix) == 3
-    hits = list(api.search(q, ix, SearchOptions(dedup=True)))
+    hits = list(api.search(q, ix, SearchOptions(dedup=True)).hits)
     assert len(hits) == 1
     assert hits[0].id == "wire/2005-01-10-original.txt"
     assert set(hits[0].duplicates or ()) == {"wire/2005-01-11-herald.txt", "wire/2005-01-12-gazette.txt"}
@@ -185,13 +166,13 @@ def test_dedup_groups_reprints_of_a_wire_story(tmp_path: Path) -> None:
     code, out, _ = run("search", q, "--dedup", "--json", "--index", ix)
     row = json.loads(out)
     assert row["duplicates"] == sorted(row["duplicates"]) or len(row["duplicates"]) == 2
-    other = {h.id for h in api.search("profit OR games OR sales", ix, SearchOptions(dedup=True, limit=None))}
+    other = {h.id for h in api.search("profit OR games OR sales", ix, SearchOptions(dedup=True, limit=None)).hits}
     assert len(other) >= 3  # different stories stay apart
 
 
 def test_dedup_on_bbc_finds_the_known_duplicate(bbc_index: Path) -> None:
-    hits = list(api.search('"quit claim"', str(bbc_index), SearchOptions(dedup=True, limit=None)))
-    plain = list(api.search('"quit claim"', str(bbc_index), SearchOptions(limit=None)))
+    hits = list(api.search('"quit claim"', str(bbc_index), SearchOptions(dedup=True, limit=None)).hits)
+    plain = list(api.search('"quit claim"', str(bbc_index), SearchOptions(limit=None)).hits)
     assert len(plain) >= 2 and len(hits) == len(plain) - 1
     grouped = [h for h in hits if h.duplicates]
     assert grouped and {grouped[0].id, *grouped[0].duplicates} == {"bbc/politics/218.txt", "bbc/politics/253.txt"}

@@ -37,7 +37,7 @@ def small(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def ids(query: str, ix: Path, **kw: object) -> list[str]:
-    return [h.id for h in api.search(query, str(ix), SearchOptions(**kw))]  # type: ignore[arg-type]
+    return [h.id for h in api.search(query, str(ix), SearchOptions(**kw)).hits]  # type: ignore[arg-type]
 
 
 def test_and_is_the_default_and_any_is_or(small: tuple[Path, Path]) -> None:
@@ -50,7 +50,7 @@ def test_and_is_the_default_and_any_is_or(small: tuple[Path, Path]) -> None:
 
 def test_stemmed_forms_match_and_are_highlighted(small: tuple[Path, Path]) -> None:
     _, ix = small
-    (hit,) = list(api.search("strike", str(ix)))
+    (hit,) = list(api.search("strike", str(ix)).hits)
     marked = {s.text[a:b] for s in hit.snippets for a, b in s.highlights}
     assert marked == {"strike", "strikes"}
     assert hit.matched_terms == ("strike", "strikes")
@@ -155,7 +155,7 @@ def test_id_collisions_are_reported(tmp_path: Path) -> None:
 
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexMissing, match="no index"):
-        list(api.search("x", str(tmp_path / "nothing")))
+        list(api.search("x", str(tmp_path / "nothing")).hits)
 
 
 def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
@@ -167,13 +167,13 @@ def test_changed_settings_force_a_rebuild(small: tuple[Path, Path]) -> None:
     # A search reads the settings file; an index from before it has only the catalog's.
     (ix / store.SETTINGS).write_text("schema=0;old", encoding="utf-8")
     with pytest.raises(IndexOutdated, match="rebuild"):
-        list(api.search("Idlib", str(ix)))
+        list(api.search("Idlib", str(ix)).hits)
     (ix / store.SETTINGS).unlink()
     catalog = store.open_catalog(ix)
     catalog.set_many({"settings": "schema=0;old"})
     catalog.close()
     with pytest.raises(IndexOutdated, match="rebuild"):
-        list(api.search("Idlib", str(ix)))
+        list(api.search("Idlib", str(ix)).hits)
     r = api.build_index([str(docs)], str(ix))
     assert r.rebuilt and r.articles == 5
     assert (ix / store.SETTINGS).read_text(encoding="utf-8") == current
@@ -189,15 +189,18 @@ def test_settings_file_cut_short_falls_back_to_the_catalog(small: tuple[Path, Pa
 
 
 def test_analyzer_keeps_news_tokens_sensible() -> None:
-    a = NewsAnalyzer()
+    a = NewsAnalyzer().chain
     assert a.terms("US sanctions in May") == ["us", "sanction", "may"]
     assert a.terms("12,000 people") == ["12000", "peopl"]
     assert a.terms("al-Assad's COVID-19") == ["al", "assad", "covid", "19"]
     assert a.terms("Maʿarrat Ma'arrat Maarrat") == ["maarrat"] * 3
+    # positions keep the places of stopwords; written forms are folded, not stemmed
+    assert a.positions("Bank of England") == {"bank": [0], "england": [2]}
+    assert a.written_forms("Syria's Négociations") == {"syria", "negociations"}
 
 
 def test_seed_is_top_hit_for_idlib(sample_index: Path) -> None:
-    hits = list(api.search("Idlib", str(sample_index)))
+    hits = list(api.search("Idlib", str(sample_index)).hits)
     assert hits[0].title == "12,000 people flee Idlib amid regime, Russian attacks"
     assert hits[0].path == str(SAMPLE / "seed" / "000_149819f5d793fd8c.txt")
     for s in hits[0].snippets:

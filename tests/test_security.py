@@ -219,7 +219,7 @@ def test_no_control_sequence_reaches_the_terminal(hostile_index: Path, extra: li
 
 
 def test_stored_article_text_has_no_controls(hostile_index: Path) -> None:
-    for hit in api.search("Idlib", str(hostile_index), api.SearchOptions(limit=None)):
+    for hit in api.search("Idlib", str(hostile_index), api.SearchOptions(limit=None)).hits:
         for value in (hit.title, hit.source or "", hit.url or "",
                       *(s.text for s in hit.snippets)):
             assert not BAD.search(value), repr(value)

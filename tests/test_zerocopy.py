@@ -42,5 +42,5 @@ def test_buffer_files_do_not_copy_the_segment(tmp_path: Path) -> None:
 def test_search_works_through_the_map(sample_index: Path) -> None:
     from newsgrep import api
 
-    hits = list(api.search("Idlib", str(sample_index)))
+    hits = list(api.search("Idlib", str(sample_index)).hits)
     assert hits and hits[0].title.startswith("12,000 people flee Idlib")

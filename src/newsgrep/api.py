@@ -1,35 +1,36 @@
-"""The library face of newsgrep: what the CLI (and scripts) call."""
+"""The library face of newsgrep: one function per command, returning records (newsgrep.models).
+
+    from newsgrep import api
+    result = api.search("Idlib", options=api.SearchOptions(limit=20))
+    for hit in result.hits:
+        print(hit.rank, hit.title)
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from newsgrep.errors import UsageError
+from newsgrep.errors import NewsgrepError, QueryError, UsageError
+from newsgrep.hits import Hit, SearchResult
 
 if TYPE_CHECKING:
-    from newsgrep.hits import Hit
-    from newsgrep.index.search.searcher import Filters
-    from newsgrep.models import (
-        Article,
-        ArticleView,
-        Explanation,
-        IndexReport,
-        IndexStats,
-        KwicLine,
-        Progress,
-        Timeline,
-    )
+    from newsgrep.index.query.bound import BoundQuery
+    from newsgrep.index.query.ranking import RankingParams
+    from newsgrep.index.search.searcher import Filters, Searcher
+    from newsgrep.models import (Article, ArticleView, IndexReport, IndexStats, KwicLine, Progress,
+                                 Timeline)
+    from newsgrep.text.analysis import AnalysisSettings
 
 
 @dataclass(frozen=True)
 class SearchOptions:
-    """How to run a query."""
+    """How to run a query (the filters and modes of ``search``, ``kwic``, ``timeline``, ``export``)."""
 
-    limit: int | None = 10
+    limit: int | None = 10            # None: all
     any_terms: bool = False
     since: str | None = None
     until: str | None = None
@@ -38,6 +39,11 @@ class SearchOptions:
     snippets: bool = True
     variants: bool = False
     dedup: bool = False
+    explain: bool = False
+    count_only: bool = False          # count the matches; make no hits
+    mentions: bool = False            # count matched words (what kwic lists), not articles
+    ranking: RankingParams | None = field(default=None, compare=False)
+    analysis: AnalysisSettings | None = field(default=None, compare=False)
 
     def filters(self) -> Filters:
         """Turn the option strings into a filter."""
@@ -51,6 +57,11 @@ class SearchOptions:
             raise UsageError(f"--since {self.since} is after --until {self.until}")
         return Filters(since=since, until=until, source=self.source)
 
+    def mode(self) -> str:
+        """Describe the query mode in words (for --explain)."""
+        return ("any word (OR), ranked" if self.any_terms else "all words (AND)") + (
+            ", spelling variants" if self.variants else "")
+
 
 def index_dir(index: str | os.PathLike[str] | None) -> Path:
     """Resolve --index / $NEWSGREP_INDEX / the per-user default."""
@@ -59,64 +70,153 @@ def index_dir(index: str | os.PathLike[str] | None) -> Path:
     return resolve_index_dir(index)
 
 
+def _searcher(index: str | None, options: SearchOptions) -> Searcher:
+    from newsgrep.index.search.searcher import Searcher
+
+    kwargs: dict[str, Any] = {}
+    if options.ranking is not None:
+        kwargs["params"] = options.ranking
+    if options.analysis is not None:
+        kwargs["analysis"] = options.analysis
+    return Searcher(index_dir(index), **kwargs)
+
+
+def _no_cluster(cluster: str | None, shards: int | None = None) -> None:
+    """Refuse what this build cannot do yet: sharded indexes and Dask clusters."""
+    if cluster or shards:
+        raise UsageError("sharded indexes and --cluster are not available in this version")
+
+
+# --- index / remove ------------------------------------------------------------------------------
+
 def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | None = None,
                 rebuild: bool = False, field_map: Sequence[str] = (), include: Sequence[str] = (),
                 exclude: Sequence[str] = (), progress: Progress | None = None,
-                keep_boilerplate: bool | None = None) -> IndexReport:
+                keep_boilerplate: bool | None = None, no_ignore: bool = False,
+                analysis: AnalysisSettings | None = None, shards: int | None = None,
+                cluster: str | None = None) -> IndexReport:
     """Index files and folders into the index, incrementally (``keep_boilerplate``: keep the
     lines a folder's text files repeat; None: as this index was last told)."""
     from newsgrep.index.write.build import build_index as _build
     from newsgrep.ingest.files import resolve_paths
     from newsgrep.ingest.readers.fields import parse_field_map
 
+    _no_cluster(cluster, shards)
     mapping = parse_field_map(list(field_map))
     roots = resolve_paths(paths)
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    kwargs: dict[str, Any] = {} if analysis is None else {"analysis": analysis}
     return _build(roots, index_dir(index), jobs=jobs, rebuild=rebuild, field_map=mapping,
                   include=include, exclude=exclude, progress=progress,
-                  keep_boilerplate=keep_boilerplate)
+                  keep_boilerplate=keep_boilerplate, no_ignore=no_ignore, **kwargs)
 
 
-def remove(paths: Sequence[str], index: str | None = None) -> IndexReport:
-    """Drop the articles of files or folders from the index."""
+def remove(paths: Sequence[str], index: str | None = None, cluster: str | None = None) -> IndexReport:
+    """Drop the articles of files or folders from the index (any spelling of their paths); a
+    path with no indexed articles is an error."""
     from newsgrep.index.write.build import remove_paths
 
+    _no_cluster(cluster)
     return remove_paths([Path(p).expanduser().absolute() for p in paths], index_dir(index))
 
 
-def search(query: str, index: str | None = None,
-           options: SearchOptions = SearchOptions()) -> Iterator[Hit]:
-    """Yield the ranked hits of a query."""
-    from newsgrep.index.search.searcher import Searcher
+# --- search --------------------------------------------------------------------------------------
 
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
-        q = s.parse(query, options.any_terms, options.variants)
-        yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
-                          snippets=options.snippets, dedup=options.dedup)
+def _spellings(s: Searcher, bound: BoundQuery, matches: set[int]) -> tuple[tuple[str, int], ...]:
+    """Count, among the matches, the articles in which each spelling of a --variants word occurs."""
+    from collections import Counter
+
+    from newsgrep.index.query.bound import Terms, positive_leaves
+
+    counts: Counter[str] = Counter()
+    for leaf in positive_leaves(bound.root):
+        parts = [leaf] if isinstance(leaf, Terms) else list(getattr(leaf, "parts", ()))
+        for t in parts:
+            if t.kind != "variants" or not t.written:
+                continue
+            for word in t.written:
+                docs: set[int] = set()
+                for f in t.wfields:
+                    docs |= s.evaluator.docs_with(f, [word])[word]
+                n = len(docs & matches)
+                if n:
+                    counts[word] = max(counts[word], n)
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _run(s: Searcher, text: str, options: SearchOptions, qid: str | None,
+         close: bool) -> SearchResult:
+    """Run one query on an open searcher; the hits are made as they are read."""
+    bound = s.bind(text, options.any_terms, options.variants, options.filters())
+    need_all = options.count_only or options.explain or options.variants or options.dedup \
+        or options.limit is None or options.sort != "relevance"
+    scores = s.scores(bound) if need_all else None
+    total: int | None = None
+    if scores is not None:
+        if options.mentions:
+            from newsgrep.index.search.research import mentions
+
+            spec = s.spec(bound)
+            total = sum(mentions(s, s.reader.stored_fields(d), spec) for d in scores)
+        elif options.dedup:
+            total = len(s.groups(s.ranked(bound, None, scores=scores)))
+        else:
+            total = len(scores)
+    spellings = _spellings(s, bound, set(scores or ())) if options.variants else ()
+    explanation = None
+    if options.explain:
+        from newsgrep.index.search.explain import explain
+
+        explanation = explain(s, bound, options.mode(), total or 0)
+    if options.count_only or options.limit == 0:
+        if close:
+            s.close()
+        return SearchResult(text, total if total is not None else 0, (), qid, spellings, explanation)
+    ranked = s.ranked(bound, options.limit, options.sort, options.dedup, scores=scores)
+
+    def hits() -> Iterator[Hit]:
+        try:
+            yield from s.hits(ranked, bound, snippets=options.snippets, qid=qid, dedup=options.dedup)
+        finally:
+            if close:
+                s.close()
+
+    return SearchResult(text, total if total is not None else len(ranked), hits(), qid, spellings,
+                        explanation)
+
+
+def search(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
+           cluster: str | None = None) -> SearchResult:
+    """Run a query: its hits (made as they are read), count, spellings and explanation."""
+    _no_cluster(cluster)
+    s = _searcher(index, options)
+    try:
+        return _run(s, query, options, None, close=True)
+    except BaseException:
+        s.close()
+        raise
 
 
 def count(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> int:
-    """Count the articles that match a query."""
-    from newsgrep.index.search.searcher import Searcher
+    """Count the articles (or groups, or mentions) that match a query."""
+    from dataclasses import replace
 
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
-        return s.count(s.parse(query, options.any_terms, options.variants), filters, options.dedup)
+    return search(query, index, replace(options, count_only=True)).total
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
-    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered from 1)."""
+    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered by line);
+    blank lines and lines starting with ``#`` are skipped."""
     from newsgrep.ingest.readers.decode import read_text
 
     try:
         text = read_text(Path(path))
-    except Exception as exc:
+    except (NewsgrepError, OSError) as exc:
         raise UsageError(f"cannot read batch file {path}: {exc}") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         qid, tab, q = line.partition("\t")
         out.append((qid.strip(), q.strip()) if tab else (str(n), line.strip()))
@@ -125,119 +225,116 @@ def read_batch(path: str) -> list[tuple[str, str]]:
 
 def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
                  options: SearchOptions = SearchOptions(),
-                 on_error: Callable[[str], None] | None = None) -> Iterator[Hit]:
-    """Run many queries on one open index; each hit carries its query's id. A query that
-    cannot be parsed is reported to ``on_error`` and skipped (or raised without one)."""
-    from newsgrep.errors import QueryError
-    from newsgrep.index.search.searcher import Searcher
-
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
+                 cluster: str | None = None) -> Iterator[SearchResult]:
+    """Run many queries on one open index, in order. A query that cannot be read gives a result
+    with its ``error`` and no hits; read each result's hits before asking for the next."""
+    _no_cluster(cluster)
+    s = _searcher(index, options)
+    try:
         for qid, text in queries:
             try:
-                q = s.parse(text, options.any_terms, options.variants)
+                result = _run(s, text, options, qid, close=False)
             except QueryError as exc:
-                if on_error is None:
-                    raise QueryError(f"query {qid}: {exc}") from exc
-                on_error(f"query {qid}: {exc}")
+                yield SearchResult(text, 0, (), qid, error=str(exc))
                 continue
-            yield from s.hits(q, limit=options.limit, filters=filters, sort=options.sort,
-                              snippets=options.snippets, qid=qid, dedup=options.dedup)
+            yield result
+    finally:
+        s.close()
 
 
-def show(article_id: str, index: str | None = None, query: str | None = None) -> ArticleView | None:
-    """Return one whole article (None for an unknown id), the query's words marked."""
+# --- reading, counting, exporting ----------------------------------------------------------------
+
+def show(article: str, index: str | None = None, query: str | None = None,
+         cluster: str | None = None) -> ArticleView | None:
+    """Return one whole article by id, or by the path of a file that holds one article (None
+    when there is no such article); the query's words marked."""
+    _no_cluster(cluster)
     from newsgrep.index.search.research import view
-    from newsgrep.index.search.searcher import Searcher
 
-    with Searcher(index_dir(index)) as s:
-        q = s.parse(query, variants=False) if query else None
-        return view(s, article_id, q)
+    with _searcher(index, SearchOptions()) as s:
+        doc = s.document(article)
+        if doc is None:
+            doc = _by_path(s, article)
+            if doc is None:
+                return None
+        bound = s.bind(query) if query else None
+        return view(s, doc, bound)
+
+
+def _by_path(s: Searcher, article: str) -> dict[str, Any] | None:
+    """Find the one article of a file given by path (any spelling of it)."""
+    p = Path(article).expanduser()
+    if not p.exists():
+        return None
+    docs = s.documents_of(os.path.realpath(p))
+    if not docs:
+        docs = s.documents_of(str(p.absolute()))
+    if not docs:
+        return None
+    if len(docs) > 1:
+        ids = s.column("id")
+        shown = ", ".join(ids[d] for d in docs[:5])
+        raise UsageError(f"{article} holds {len(docs):,} articles; show one by its id "
+                         f"({shown}{', ...' if len(docs) > 5 else ''})")
+    return dict(s.reader.stored_fields(docs[0]))
 
 
 def export(query: str | None = None, index: str | None = None,
-           options: SearchOptions = SearchOptions(limit=None)) -> Iterator[Article]:
-    """Yield the whole records of a query's matches, or of every article without a query."""
+           options: SearchOptions = SearchOptions(limit=None),
+           cluster: str | None = None) -> Iterator[Article]:
+    """Yield the whole records of a query's matches, or of every article without a query
+    (in id order, or by date with --sort)."""
+    _no_cluster(cluster)
     from newsgrep.index.search.research import export as _export
-    from newsgrep.index.search.searcher import Searcher
 
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
-        q = s.parse(query, options.any_terms, options.variants) if query else None
-        yield from _export(s, q, filters, options.sort)
+    with _searcher(index, options) as s:
+        filters = options.filters()
+        bound = s.bind(query, options.any_terms, options.variants, filters) if query else \
+            s.everything(filters)
+        yield from _export(s, bound, options.sort, by_id=query is None and options.sort == "relevance")
 
 
 def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
-         width: int = 40, sort: str = "date") -> list[KwicLine]:
+         width: int = 40, sort: str = "date", cluster: str | None = None) -> list[KwicLine]:
     """Return every occurrence of the query's words in context."""
+    _no_cluster(cluster)
     from newsgrep.index.search.research import kwic as _kwic
-    from newsgrep.index.search.searcher import Searcher
 
     if width < 1:
         raise UsageError("--width must be at least 1")
     if sort not in ("left", "right", "date"):
         raise UsageError(f"bad sort {sort!r}: use left, right or date")
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
-        return _kwic(s, s.parse(query, options.any_terms, options.variants), filters, width, sort)
+    with _searcher(index, options) as s:
+        bound = s.bind(query, options.any_terms, options.variants, options.filters())
+        return _kwic(s, bound, width, sort)
 
 
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
-             by: str = "month") -> Timeline:
-    """Count the articles that match a query per day, week, month or year."""
+             by: str = "month", cluster: str | None = None) -> Timeline:
+    """Count the articles (or, with mentions, the matched words) per day, week, month or year."""
+    _no_cluster(cluster)
     from newsgrep.index.search.research import PERIODS
     from newsgrep.index.search.research import timeline as _timeline
-    from newsgrep.index.search.searcher import Searcher
 
     if by not in PERIODS:
         raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
-    filters = options.filters()
-    with Searcher(index_dir(index)) as s:
-        return _timeline(s, s.parse(query, options.any_terms, options.variants), filters, by)
+    with _searcher(index, options) as s:
+        filters = options.filters()
+        bound = s.bind(query, options.any_terms, options.variants, filters)
+        return _timeline(s, bound, filters, by, options.mentions)
 
 
-def stats(index: str | None = None) -> IndexStats:
+def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:
     """Describe the index: articles, dates, sources, size, last update."""
+    _no_cluster(cluster)
     from newsgrep.index.search.research import stats as _stats
-    from newsgrep.index.search.searcher import Searcher
     from newsgrep.index.store.catalog import open_catalog
 
     where = index_dir(index)
-    with Searcher(where) as s:
+    with _searcher(index, SearchOptions()) as s:
         catalog = open_catalog(where)
         try:
             updated, version = catalog.get("updated"), catalog.get("version")
         finally:
             catalog.close()
         return _stats(s, updated, version)
-
-
-def explain(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> Explanation:
-    """Describe how a query is read: the parsed query, its terms and their document counts."""
-    from newsgrep.index.search.searcher import Searcher
-
-    with Searcher(index_dir(index)) as s:
-        q = s.parse(query, options.any_terms, options.variants)
-        return s.explain(q, query, options)
-
-
-def variant_counts(query: str, index: str | None = None,
-                   options: SearchOptions = SearchOptions()) -> list[tuple[str, int]]:
-    """Count, over all matching articles, the articles in which each matched spelling occurs."""
-    from collections import Counter
-
-    from newsgrep.index.search.highlight import find_matches, match_spec
-    from newsgrep.index.search.searcher import Searcher
-
-    filters = options.filters()
-    counts: Counter[str] = Counter()
-    with Searcher(index_dir(index)) as s:
-        q = s.parse(query, options.any_terms, options.variants)
-        spec = match_spec(q, s.searcher.reader())
-        for d in s.matching(q, filters):
-            doc = s.searcher.stored_fields(d)
-            words: set[str] = set()
-            for text in (doc.get("title") or "", doc.get("body") or ""):
-                words.update(text[a:b].lower() for a, b in find_matches(text, spec, s.analyzer))
-            counts.update(words)
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

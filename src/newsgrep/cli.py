@@ -1,11 +1,13 @@
-"""The command line: parse options, call the library, render, map errors to exit codes."""
+"""The command line: parse options, make one library call, hand the result to render/, map errors.
+
+Nothing here parses queries, reads files or touches the index: that is newsgrep.api's work.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -15,34 +17,37 @@ from newsgrep.errors import NewsgrepError
 EXIT_MATCH, EXIT_NO_MATCH, EXIT_ERROR = 0, 1, 2
 _state = {"debug": False}
 
-index_option = click.option("--index", "index", metavar="DIR", envvar=None,
+
+def _err(message: str) -> None:
+    from newsgrep.render.output import err
+
+    err(message)
+
+
+index_option = click.option("--index", "index", metavar="DIR",
                             help="Index folder (default: $NEWSGREP_INDEX, else a per-user folder).")
+cluster_option = click.option("--cluster", "cluster", metavar="ADDRESS", envvar="NEWSGREP_CLUSTER",
+                              help="A Dask scheduler (tcp://host:8786) to run on; $NEWSGREP_CLUSTER.")
 variants_option = click.option("--variants", is_flag=True,
-                               help="Match names in all their spellings.")
+                               help="Find names in all their spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),
                             default="auto", show_default=True,
                             help="Colour the output: auto means when stdout is a terminal.")
-
-
-def _err(message: str) -> None:
-    from newsgrep.text.clean import strip_controls
-
-    click.echo(f"newsgrep: {strip_controls(message)}", err=True)
-
-
-def _shown_path(path: str) -> str:
-    """Return a path as printed by -l, with no control characters (--json keeps it exact)."""
-    from newsgrep.text.clean import strip_controls
-
-    return strip_controls(path)
 
 
 def _filters(f: Any) -> Any:
     """Add the filters shared by search, export, kwic and timeline."""
     f = click.option("--source", metavar="NAME", help="Only articles of this source.")(f)
     f = click.option("--until", metavar="DATE", help="Only articles up to this date (inclusive).")(f)
-    f = click.option("--since", metavar="DATE", help="Only articles from this date on: 2019, 2019-12 or 2019-12-24.")(f)
+    f = click.option("--since", metavar="DATE",
+                     help="Only articles from this date on: 2019, 2019-12 or 2019-12-24.")(f)
     return f
+
+
+def _format(as_json: bool, as_csv: bool) -> str:
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other")
+    return "json" if as_json else "csv" if as_csv else "text"
 
 
 class _Command(click.Command):
@@ -84,88 +89,6 @@ def cli(debug: bool) -> None:
 
 # --- index / remove -----------------------------------------------------------------------------
 
-class _RichProgress:
-    """A progress bar on stderr: files, articles and MB/s."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.console = Console(stderr=True)
-        self.bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("files · {task.fields[articles]:,} articles · "
-                                       "{task.fields[mbps]:.1f} MB/s"),
-                            TimeElapsedColumn(), console=self.console, transient=True)
-        self.task: Any = None
-        self.articles = 0
-        self.size = 0
-        self.started = 0.0
-
-    def __enter__(self) -> _RichProgress:
-        self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(*exc)  # type: ignore[arg-type]
-
-    def start(self, files: int, size: int) -> None:
-        import time
-
-        self.started = time.perf_counter()
-        self.task = self.bar.add_task("index", total=files, articles=0, mbps=0.0)
-
-    def advance(self, files: int, articles: int, size: int) -> None:
-        import time
-
-        self.articles += articles
-        self.size += size
-        elapsed = max(time.perf_counter() - self.started, 1e-6)
-        self.bar.update(self.task, advance=files, articles=self.articles,
-                        mbps=self.size / 1e6 / elapsed)
-
-    def message(self, text: str) -> None:
-        self.bar.console.print(text, markup=False, highlight=False)
-
-
-class _QuietProgress:
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-
-    def __enter__(self) -> _QuietProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def start(self, files: int, size: int) -> None:
-        pass
-
-    def advance(self, files: int, articles: int, size: int) -> None:
-        pass
-
-    def message(self, text: str) -> None:
-        if not self.quiet:
-            _err(text)
-
-
-def _report(report: Any, quiet: bool, verb: str = "indexed") -> int:
-    for w in report.warnings:
-        _err(f"warning: {w.path}: {w.message}" if not w.message.startswith(w.path) else f"warning: {w.message}")
-    for s in report.skipped:
-        _err(f"skipped: {s.message}" if s.message.startswith(s.path) else f"skipped: {s.path}: {s.message}")
-    if not quiet:
-        mb = report.bytes_read / 1e6
-        _err(f"{verb} {report.articles:,} articles from {report.files_read:,} files "
-             f"({mb:.1f} MB) in {report.seconds:.1f} s: {report.added:,} added, "
-             f"{report.updated:,} updated, {report.removed:,} removed, {report.unchanged:,} unchanged, "
-             f"{report.ignored:,} ignored (other types), {len(report.skipped):,} failed"
-             + (" (index rebuilt)" if report.rebuilt else ""))
-    if report.skipped:
-        _err(f"{len(report.skipped)} file(s) or record(s) could not be indexed; the rest was indexed")
-        return EXIT_ERROR
-    return 0
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
@@ -176,75 +99,51 @@ def _report(report: Any, quiet: bool, verb: str = "indexed") -> int:
               help="Read FIELD (title, body, date, source, url, author, id, lang) from KEY.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files or folders matching GLOB.")
+@click.option("--no-ignore", is_flag=True,
+              help="Also read README, LICENSE, ... and what .newsgrepignore/.ignore files name.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--keep-boilerplate/--drop-boilerplate", "keep_boilerplate", default=None,
               help="Keep (or drop, the default) lines that a folder's text files repeat, such "
                    "as a site's header and footer. The index remembers the choice.")
+@click.option("--shards", type=int, default=None, metavar="N",
+              help="Make DIR a sharded index of N shards (given once, when it is created).")
+@cluster_option
 def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: bool,
           field_map: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],
-          quiet: bool, keep_boilerplate: bool | None) -> int:
+          no_ignore: bool, quiet: bool, keep_boilerplate: bool | None, shards: int | None,
+          cluster: str | None) -> int:
     """Index article files and folders, incrementally.
 
     Indexing a PATH again reads only its new and changed files and drops its files that are gone.
     """
     from newsgrep import api
+    from newsgrep.render.progress import BarProgress, LineProgress
+    from newsgrep.render.report import index_report
 
     use_bar = not quiet and sys.stderr.isatty()
-    with (_RichProgress() if use_bar else _QuietProgress(quiet)) as progress:
+    with (BarProgress() if use_bar else LineProgress(quiet)) as progress:
         report = api.build_index(paths, index, jobs=jobs, rebuild=rebuild, field_map=field_map,
                                  include=include, exclude=exclude, progress=progress,
-                                 keep_boilerplate=keep_boilerplate)
-    return _report(report, quiet)
+                                 keep_boilerplate=keep_boilerplate, no_ignore=no_ignore,
+                                 shards=shards, cluster=cluster)
+    return EXIT_MATCH if index_report(report, quiet) else EXIT_ERROR
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
-def remove(paths: tuple[str, ...], index: str | None) -> int:
+@cluster_option
+def remove(paths: tuple[str, ...], index: str | None, cluster: str | None) -> int:
     """Drop the articles of files or folders from the index."""
     from newsgrep import api
+    from newsgrep.render.report import plural
 
-    report = api.remove(paths, index)
-    _err(f"removed the articles of {report.removed:,} files")
-    return 0 if report.removed else EXIT_NO_MATCH
+    report = api.remove(paths, index, cluster=cluster)
+    _err(f"removed {plural(report.articles, 'article')} of {plural(report.removed, 'file')}")
+    return EXIT_MATCH
 
 
 # --- search -------------------------------------------------------------------------------------
-
-def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str, batch: bool = False) -> int:
-    n = 0
-    if fmt == "json":
-        from newsgrep.render.jsonl import hit_dict, write_json
-
-        for hit in hits:
-            write_json(hit_dict(hit), out)
-            n += 1
-    elif fmt == "csv":
-        from newsgrep.render.jsonl import CSV_HIT_COLUMNS, csv_writer, hit_row
-
-        w = csv_writer(out)
-        w.writerow(CSV_HIT_COLUMNS + (("qid",) if batch else ()))
-        for hit in hits:
-            w.writerow(hit_row(hit) + ([hit.qid or ""] if batch else []))
-            n += 1
-    else:
-        from newsgrep.render.terminal_choice import wants_color
-
-        if wants_color(out, color):
-            from newsgrep.render.terminal import make_console, render_hit
-
-            console = make_console(out, color)
-            for hit in hits:
-                render_hit(console, hit)
-                n += 1
-        else:
-            from newsgrep.render import plain
-
-            for hit in hits:
-                plain.render_hit(out, hit)
-                n += 1
-    return n
-
 
 @cli.command()
 @click.argument("query", required=False)
@@ -260,86 +159,67 @@ def _write_hits(hits: Iterable[Any], out: IO[str], fmt: str, color: str, batch: 
 @click.option("-c", "--count", "count_only", is_flag=True, help="Print the number of matching articles.")
 @click.option("-l", "--files-with-matches", "files_only", is_flag=True,
               help="Print each matching file's path once, in rank order.")
+@click.option("-0", "--null", "null", is_flag=True, help="With -l: end each path with NUL (for xargs -0).")
 @color_option
 @click.option("--variants", is_flag=True,
-              help="Find names in all their transliterated spellings (Maarat al-Numan, Ma'arrat an-Nu'man, ...).")
+              help="Find names in all their transliterated spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
 @click.option("--dedup", is_flag=True, help="Group near-duplicate articles (reprints); the earliest is the hit.")
 @click.option("--explain", is_flag=True, help="Describe on stderr how the query was read: parsed form, terms, counts.")
+@click.option("--mentions", is_flag=True, help="With -c: count matched words (what kwic lists), not articles.")
 @click.option("--batch", type=click.Path(), metavar="FILE",
               help="Run each line of FILE as a query: \"QID<TAB>QUERY\" or \"QUERY\".")
+@cluster_option
 def search(query: str | None, index: str | None, limit: int | None, any_terms: bool,
            since: str | None, until: str | None, source: str | None, sort: str, as_json: bool,
-           as_csv: bool, count_only: bool, files_only: bool, color: str, variants: bool,
-           dedup: bool, explain: bool, batch: str | None) -> int:
+           as_csv: bool, count_only: bool, files_only: bool, null: bool, color: str, variants: bool,
+           dedup: bool, explain: bool, mentions: bool, batch: str | None, cluster: str | None) -> int:
     """Rank the articles that match a query.
 
     Exit status 0 when something matched, 1 when nothing did, 2 on an error.
     """
     from newsgrep import api
+    from newsgrep.render.output import Output
+    from newsgrep.render.search import Layout, write_results
 
     if (query is None) == (batch is None):
         raise click.UsageError("give a QUERY or --batch FILE (not both)")
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv exclude each other")
+    fmt = _format(as_json, as_csv)
+    if count_only and files_only:
+        raise click.UsageError("-c and -l exclude each other (-c counts, -l lists files)")
+    if null and not files_only:
+        raise click.UsageError("-0 goes with -l (paths ended with NUL)")
+    if mentions and not count_only:
+        raise click.UsageError("--mentions goes with -c (count mentions); kwic lists them")
     if limit is not None and limit < 0:
         raise click.UsageError("-n must be 0 (all) or more")
     if limit is None:
         limit = 0 if files_only else 10
-    fmt = "json" if as_json else "csv" if as_csv else "text"
-    out = sys.stdout
-    queries = api.read_batch(batch) if batch else [("", query or "")]
-    base = api.SearchOptions(limit=limit or None, any_terms=any_terms, since=since, until=until,
-                             source=source, sort=sort, snippets=not (count_only or files_only),
-                             variants=variants, dedup=dedup)
-    if explain:
-        from newsgrep.render.research import explain_text
-
-        for _, text in queries:
-            explain_text(api.explain(text, index, base), sys.stderr)
-    if count_only:
-        total = 0
-        for qid, text in queries:
-            n = api.count(text, index, base)
-            total += n
-            out.write(f"{qid}\t{n}\n" if batch else f"{n}\n")
-        return EXIT_MATCH if total else EXIT_NO_MATCH
-    if files_only:
-        seen: set[str] = set()
-        hits = api.search_batch(queries, index, base, on_error=_err) if batch else api.search(
-            query or "", index, base)
-        for hit in hits:
-            if hit.path not in seen:
-                seen.add(hit.path)
-                out.write(_shown_path(hit.path) + "\n")
-        return EXIT_MATCH if seen else EXIT_NO_MATCH
+    options = api.SearchOptions(limit=limit or None, any_terms=any_terms, since=since, until=until,
+                                source=source, sort=sort, snippets=not (count_only or files_only),
+                                variants=variants, dedup=dedup, explain=explain,
+                                count_only=count_only, mentions=mentions)
     if batch:
-        hits = api.search_batch(queries, index, base, on_error=_err)
+        results = api.search_batch(api.read_batch(batch), index, options, cluster=cluster)
     else:
-        hits = api.search(query or "", index, base)
-    n = _write_hits(hits, out, fmt, color, batch=bool(batch))
-    if n == 0 and fmt == "text" and not batch:
-        _err("no matches")
-    if variants and fmt == "text" and not batch and n:
-        found = api.variant_counts(query or "", index, base)
-        _err("spellings found (articles): " + ", ".join(f"{w} ({c:,})" for w, c in found))
-    return EXIT_MATCH if n else EXIT_NO_MATCH
+        results = iter([api.search(query or "", index, options, cluster=cluster)])
+    layout = Layout(fmt, count_only, files_only, null, bool(batch), dedup)
+    outcome = write_results(results, Output(sys.stdout, color), layout)
+    if outcome.failed:
+        return EXIT_ERROR
+    return EXIT_MATCH if outcome.matched else EXIT_NO_MATCH
 
 
 # --- research commands --------------------------------------------------------------------------
 
-def _options(api: Any, since: str | None, until: str | None, source: str | None,
-             variants: bool = False, sort: str = "relevance", limit: int | None = None) -> Any:
-    return api.SearchOptions(limit=limit, since=since, until=until, source=source,
-                             variants=variants, sort=sort, snippets=False)
+def _options(since: str | None, until: str | None, source: str | None, variants: bool = False,
+             sort: str = "relevance", mentions: bool = False) -> Any:
+    from newsgrep import api
+
+    return api.SearchOptions(limit=None, since=since, until=until, source=source, variants=variants,
+                             sort=sort, snippets=False, mentions=mentions)
 
 
-def _format(as_json: bool, as_csv: bool) -> str:
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv exclude each other")
-    return "json" if as_json else "csv" if as_csv else "text"
-
-
-def _write_records(records: Iterable[Any], columns: tuple[str, ...], fmt: str) -> int:
+def _write_records(records: Any, columns: tuple[str, ...], fmt: str) -> int:
     """Write dataclass records as JSON Lines or as CSV with a header; return how many."""
     from dataclasses import asdict
 
@@ -359,34 +239,28 @@ def _write_records(records: Iterable[Any], columns: tuple[str, ...], fmt: str) -
     return n
 
 
-def _console(color: str) -> Any:
-    from newsgrep.render.terminal_choice import wants_color
-
-    if not wants_color(sys.stdout, color):
-        return None
-    from newsgrep.render.terminal import make_console
-
-    return make_console(sys.stdout, color)
-
-
 @cli.command()
-@click.argument("article_id", metavar="ID")
+@click.argument("article", metavar="ID|PATH")
 @index_option
 @click.option("--query", "query", metavar="QUERY", help="Highlight this query's words.")
 @click.option("--json", "as_json", is_flag=True, help="The Article record as JSON.")
+@click.option("--no-pager", is_flag=True, help="Print directly, never through a pager.")
 @color_option
-def show(article_id: str, index: str | None, query: str | None, as_json: bool, color: str) -> int:
-    """Show one whole article, query words marked.
+@cluster_option
+def show(article: str, index: str | None, query: str | None, as_json: bool, no_pager: bool,
+         color: str, cluster: str | None) -> int:
+    """Show one whole article (by id, or a file's path), query words marked.
 
-    In a terminal the article opens in a pager.
+    In a terminal the article opens in a pager ($NEWSGREP_PAGER, $PAGER or less).
     """
     from dataclasses import asdict
 
     from newsgrep import api
+    from newsgrep.render.output import Output
 
-    v = api.show(article_id, index, query)
+    v = api.show(article, index, query, cluster=cluster)
     if v is None:
-        _err(f"no article with id {article_id!r}")
+        _err(f"no article with id or path {article!r}")
         return EXIT_NO_MATCH
     if as_json:
         from newsgrep.render.jsonl import write_json
@@ -394,16 +268,20 @@ def show(article_id: str, index: str | None, query: str | None, as_json: bool, c
         write_json(asdict(v.article), sys.stdout)
         return EXIT_MATCH
     from newsgrep.render.research import show_text
-    from newsgrep.render.terminal import make_console
 
-    console = _console(color)
-    if console is None:
-        show_text(v, make_console(sys.stdout, "never"), False)
-    elif sys.stdout.isatty():
-        with console.pager(styles=True):
-            show_text(v, console, True)
+    out = Output(sys.stdout, color)
+    if out.is_terminal and not no_pager:
+        import io
+
+        from newsgrep.render.pager import page
+
+        buf = io.StringIO()
+        paged = Output(buf, "always" if out.color else "never")
+        paged.is_terminal = True
+        show_text(v, paged.console(), out.color)
+        page(buf.getvalue())
     else:
-        show_text(v, console, True)
+        show_text(v, out.console(), out.color)
     return EXIT_MATCH
 
 
@@ -416,18 +294,19 @@ def show(article_id: str, index: str | None, query: str | None, as_json: bool, c
               help="Order of the records (without a query: by id, or by date).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one Article a line (the default).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with the Article's columns.")
+@cluster_option
 def export(query: str | None, index: str | None, since: str | None, until: str | None,
-           source: str | None, variants: bool, sort: str, as_json: bool, as_csv: bool) -> int:
+           source: str | None, variants: bool, sort: str, as_json: bool, as_csv: bool,
+           cluster: str | None) -> int:
     """Write whole records of the matches, or of all.
 
     Without a QUERY, every article (in id order). JSON Lines by default, or CSV.
     """
-
     from newsgrep import api
     from newsgrep.models import ARTICLE_FIELDS
 
     fmt = _format(as_json, as_csv)
-    records = api.export(query, index, _options(api, since, until, source, variants, sort))
+    records = api.export(query, index, _options(since, until, source, variants, sort), cluster=cluster)
     n = _write_records(records, ARTICLE_FIELDS, "csv" if fmt == "csv" else "json")
     return EXIT_MATCH if n else EXIT_NO_MATCH
 
@@ -443,22 +322,25 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: id, date, left, match, right.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: id, date, left, match, right.")
 @color_option
+@cluster_option
 def kwic(query: str, index: str | None, since: str | None, until: str | None, source: str | None,
-         variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str) -> int:
+         variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str,
+         cluster: str | None) -> int:
     """Every occurrence in context, keyword aligned.
 
     One line per occurrence of the query's words: article id, date, left context, keyword, right.
     """
     from newsgrep import api
+    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
-    lines = api.kwic(query, index, _options(api, since, until, source, variants), width, sort)
+    lines = api.kwic(query, index, _options(since, until, source, variants), width, sort, cluster=cluster)
     if fmt != "text":
         _write_records(lines, ("id", "date", "left", "match", "right"), fmt)
     else:
         from newsgrep.render.research import kwic_lines
 
-        kwic_lines(lines, width, sys.stdout, _console(color))
+        kwic_lines(lines, width, Output(sys.stdout, color))
     return EXIT_MATCH if lines else EXIT_NO_MATCH
 
 
@@ -469,36 +351,41 @@ def kwic(query: str, index: str | None, since: str | None, until: str | None, so
 @variants_option
 @click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
               show_default=True, help="Length of a period.")
+@click.option("--mentions", is_flag=True, help="Count matched words (what kwic lists), not articles.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: period, count, total, share.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: period, count, total, share.")
 @color_option
+@cluster_option
 def timeline(query: str, index: str | None, since: str | None, until: str | None,
-             source: str | None, variants: bool, by: str, as_json: bool, as_csv: bool,
-             color: str) -> int:
-    """Matching articles per period, drawn as bars.
+             source: str | None, variants: bool, by: str, mentions: bool, as_json: bool,
+             as_csv: bool, color: str, cluster: str | None) -> int:
+    """Matching articles (or mentions) per period, drawn as bars.
 
     Each period shows its count, the number of all its articles and the share.
     """
-
     from newsgrep import api
+    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
-    tl = api.timeline(query, index, _options(api, since, until, source, variants), by)
+    tl = api.timeline(query, index, _options(since, until, source, variants, mentions=mentions), by,
+                      cluster=cluster)
     if fmt != "text":
         _write_records(tl.rows, ("period", "count", "total", "share"), fmt)
     else:
         from newsgrep.render.research import timeline_text
 
-        timeline_text(tl, sys.stdout, _console(color))
+        timeline_text(tl, Output(sys.stdout, color))
     if tl.undated:
-        _err(f"{tl.undated:,} undated matching article(s) left out of the timeline")
+        what = "mention" if tl.mentions else "matching article"
+        _err(f"{tl.undated:,} undated {what}{'s' if tl.undated != 1 else ''} left out of the timeline")
     return EXIT_MATCH if tl.rows or tl.undated else EXIT_NO_MATCH
 
 
 @cli.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-def stats(index: str | None, as_json: bool) -> int:
+@cluster_option
+def stats(index: str | None, as_json: bool, cluster: str | None) -> int:
     """Describe the index: articles, dates, sources.
 
     Also its location, size on disk, last update and newsgrep version.
@@ -507,7 +394,7 @@ def stats(index: str | None, as_json: bool) -> int:
 
     from newsgrep import api
 
-    st = api.stats(index)
+    st = api.stats(index, cluster=cluster)
     if as_json:
         from newsgrep.render.jsonl import write_json
 
@@ -531,7 +418,7 @@ def _quiet_broken_pipe() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line and exit with its status."""
+    """Run the command line and exit with its status: the one place errors become exit codes."""
     try:
         rv = cli.main(args=argv, prog_name="newsgrep", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -549,7 +436,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
-        sys.exit(0)
+        sys.exit(EXIT_MATCH)
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
@@ -563,5 +450,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
-        sys.exit(0)
+        sys.exit(EXIT_MATCH)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from newsgrep.hits import Hit, Snippet
+from newsgrep.hits import ExplainedWord, Explanation, Hit, SearchResult, Snippet
 
-__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Explanation", "FileProblem", "Hit", "Progress", "SilentProgress",
-           "IndexReport", "IndexStats", "KwicLine", "Snippet", "Timeline", "TimelineRow"]
+__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "ExplainedWord", "Explanation", "FileProblem", "Hit",
+           "IndexReport", "IndexStats", "KwicLine", "Progress", "SearchResult", "SilentProgress", "Snippet",
+           "Timeline", "TimelineRow"]
 
 ARTICLE_FIELDS = ("id", "path", "title", "body", "date", "source", "url", "author", "lang")
 
@@ -47,12 +48,15 @@ class IndexReport:
     unchanged: int = 0
     files_read: int = 0
     articles: int = 0
-    ignored: int = 0
+    excluded: int = 0                                           # --include / --exclude
     bytes_read: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
-    skipped: list[FileProblem] = field(default_factory=list)
-    warnings: list[FileProblem] = field(default_factory=list)
+    skipped: list[FileProblem] = field(default_factory=list)    # files and records not indexed
+    warnings: list[FileProblem] = field(default_factory=list)   # doubts; the article is indexed
+    not_articles: list[str] = field(default_factory=list)       # skipped by name or ignore rules
+    other_types: dict[str, int] = field(default_factory=dict)   # files not read, by suffix
+    empty: int = 0                                              # records with no title and no text
 
     @property
     def ok(self) -> bool:
@@ -98,11 +102,13 @@ class TimelineRow:
 
 @dataclass(frozen=True)
 class Timeline:
-    """Hits per period, first to last period with a hit; undated hits counted apart."""
+    """Hits per period, first to last period with a hit; undated hits counted apart.
+    With ``mentions``, counts are of matched words (what kwic lists), not of articles."""
 
     by: str
     rows: tuple[TimelineRow, ...]
     undated: int
+    mentions: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,17 +118,6 @@ class ArticleView:
     article: Article
     title_highlights: tuple[tuple[int, int], ...] = ()
     body_highlights: tuple[tuple[int, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """How a query was read, for a methods section."""
-
-    query: str
-    parsed: str
-    mode: str
-    terms: tuple[tuple[str, str, int], ...]  # (field, term, document count)
-    matches: int
 
 
 class Progress(Protocol):

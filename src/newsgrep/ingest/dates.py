@@ -110,17 +110,29 @@ def _next_period(y: int, mo: int | None, d: int | None) -> datetime:
     return datetime(y + 1, 1, 1)
 
 
-def parse_cli_date(text: str, *, end: bool) -> datetime:
-    """Parse ``2019``, ``2019-12`` or ``2019-12-24`` into the first instant of that period,
-    or with ``end`` the first instant after it (so that --until is inclusive)."""
+def period_bounds(text: str) -> tuple[datetime, datetime]:
+    """Return the first instant of a period written ``2019``, ``2019-12`` or ``2019-12-24`` and
+    the first instant after it (UTC, naive). Raises ValueError saying what is wrong."""
     m = _PARTIAL.match(text or "")
     if not m:
-        raise UsageError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     y = int(m[1])
     mo = int(m[2]) if m[2] else None
     d = int(m[3]) if m[3] else None
-    if not _valid(y, mo or 1, d or 1):
-        raise UsageError(f"bad date {text!r}: no such day")
-    if end:
-        return _next_period(y, mo, d)
-    return datetime(y, mo or 1, d or 1)
+    if not 1000 <= y <= 2999:
+        raise ValueError(f"{text!r}: the year {y} is out of range")
+    if mo is not None and not 1 <= mo <= 12:
+        raise ValueError(f"{text!r}: there is no month {mo}")
+    if d is not None and not _valid(y, mo or 1, d):
+        raise ValueError(f"{text!r}: there is no day {d} in {y:04d}-{mo:02d}")
+    return datetime(y, mo or 1, d or 1), _next_period(y, mo, d)
+
+
+def parse_cli_date(text: str, *, end: bool) -> datetime:
+    """Parse ``2019``, ``2019-12`` or ``2019-12-24`` into the first instant of that period,
+    or with ``end`` the first instant after it (so that --until is inclusive)."""
+    try:
+        start, after = period_bounds(text)
+    except ValueError as exc:
+        raise UsageError(f"bad date {exc}") from None
+    return after if end else start

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict
 from typing import IO, Any
 
-from newsgrep.models import ArticleView, Explanation, IndexStats, KwicLine, Timeline
+from newsgrep.hits import Explanation
+from newsgrep.models import ArticleView, IndexStats, KwicLine, Timeline
+from newsgrep.render.output import Output
 from newsgrep.render.plain import display_path
 from newsgrep.text.clean import one_line, strip_controls
 
@@ -39,49 +42,81 @@ def show_text(v: ArticleView, console: Any, color: bool) -> None:
     console.print(_styled(a.body, v.body_highlights, color))
 
 
+def display_width(text: str) -> int:
+    """Return how many terminal columns a text takes (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def _fit_left(text: str, width: int) -> str:
+    """Keep the end of ``text`` that fits in ``width`` columns, padded on the left."""
+    out, used = [], 0
+    for c in reversed(text):
+        w = display_width(c)
+        if used + w > width:
+            break
+        out.append(c)
+        used += w
+    return " " * (width - used) + "".join(reversed(out))
+
+
+def _fit_right(text: str, width: int) -> str:
+    """Keep the start of ``text`` that fits in ``width`` columns."""
+    out, used = [], 0
+    for c in text:
+        w = display_width(c)
+        if used + w > width:
+            break
+        out.append(c)
+        used += w
+    return "".join(out)
+
+
 def _flat(text: str) -> str:
     """Make context one line without trimming it (its spaces separate it from the keyword)."""
     return " ".join(strip_controls(text).split("\n")).replace("\t", " ")
 
 
-def kwic_lines(lines: list[KwicLine], width: int, out: IO[str] | None, console: Any) -> None:
-    """Print keyword-in-context lines: id and date, then the keyword centred and aligned."""
-    from rich.text import Text
-
-    idw = min(40, max((len(k.id) for k in lines), default=0))
+def kwic_lines(lines: list[KwicLine], width: int, out: Output) -> None:
+    """Print keyword-in-context lines: id and date, then the keyword aligned in one column
+    (aligned by display width: a CJK character takes two columns)."""
+    idw = max((display_width(one_line(k.id)) for k in lines), default=0)
     for k in lines:
-        left = _flat(k.left)[-width:].rjust(width)
-        right = _flat(k.right)[:width]
-        head = f"{k.id[-idw:]:<{idw}}  {(k.date or 'undated')[:10]:<10}  "
-        if console is None:
-            assert out is not None
+        kid = one_line(k.id)
+        left = _fit_left(_flat(k.left), width)
+        right = _fit_right(_flat(k.right), width)
+        head = f"{kid}{' ' * (idw - display_width(kid))}  {(k.date or 'undated')[:10]:<10}  "
+        if not out.rich:
             out.write(f"{head}{left}{one_line(k.match)}{right}\n")
-        else:
-            t = Text(head, style="dim")
-            t.append(left)
-            t.append(one_line(k.match), style="bold red")
-            t.append(right)
-            console.print(t, overflow="crop", no_wrap=True)
+            continue
+        from rich.text import Text
+
+        t = Text(head, style="dim")
+        t.append(left)
+        t.append(one_line(k.match), style="bold red")
+        t.append(right)
+        out.console().print(t, overflow="crop", no_wrap=True)
 
 
-def timeline_text(tl: Timeline, out: IO[str] | None, console: Any, width: int = 40) -> None:
+def timeline_text(tl: Timeline, out: Output, width: int = 40) -> None:
     """Draw hits per period as horizontal bars, with counts and shares."""
-    from rich.text import Text
-
     peak = max((r.count for r in tl.rows), default=0) or 1
     pw = max((len(r.period) for r in tl.rows), default=6)
     cw = max((len(f"{r.count:,}") for r in tl.rows), default=1)
+    what = "mentions in" if tl.mentions else "of"
     for r in tl.rows:
         bar = BAR * round(width * r.count / peak) if r.count else ""
-        tail = f" {r.count:>{cw},} of {r.total:,} ({100 * r.share:.1f}%)"
-        if console is None:
-            assert out is not None
+        tail = f" {r.count:>{cw},} {what} {r.total:,} {'articles' if tl.mentions else ''}".rstrip()
+        tail += f" ({100 * r.share:.1f}%)" if not tl.mentions else f" ({r.share:.2f} per article)"
+        if not out.rich:
             out.write(f"{r.period:<{pw}} {bar:<{width}}{tail}\n")
-        else:
-            t = Text(f"{r.period:<{pw}} ")
-            t.append(f"{bar:<{width}}", style="cyan")
-            t.append(tail)
-            console.print(t, no_wrap=True)
+            continue
+        from rich.text import Text
+
+        t = Text(f"{r.period:<{pw}} ")
+        t.append(f"{bar:<{width}}", style="cyan")
+        t.append(tail)
+        out.console().print(t, no_wrap=True)
 
 
 def stats_text(st: IndexStats, out: IO[str]) -> None:
@@ -102,15 +137,20 @@ def stats_text(st: IndexStats, out: IO[str]) -> None:
 
 def explain_text(ex: Explanation, out: IO[str]) -> None:
     """Describe how the query was read (for a methods section)."""
-    lines = [f"query:    {ex.query}", f"mode:     {ex.mode}", f"parsed:   {ex.parsed}",
-             "terms (field, index term, articles containing it):"]
-    lines += [f"  {f:<6} {t:<30} {n:>9,}" for f, t, n in ex.terms]
+    lines = [f"query:    {one_line(ex.query)}", f"mode:     {ex.mode}", f"parsed:   {one_line(ex.parsed)}",
+             "words (as typed, kind, fields: index terms or written forms, articles containing each):"]
+    for w in ex.words:
+        lines.append(f"  {one_line(w.typed)}  [{w.kind}; {'|'.join(w.fields)}]")
+        lines += [f"      {one_line(t):<30} {n:>9,}" for t, n in w.terms]
+        if w.more:
+            lines.append(f"      ... and {w.more:,} more")
+        if not w.terms:
+            lines.append("      (no word of the index)")
+    lines += [f"note:     {one_line(n)}" for n in ex.notes]
     lines.append(f"matching articles: {ex.matches:,}")
     out.write("\n".join(lines) + "\n")
 
 
 def explain_dict(ex: Explanation) -> dict[str, Any]:
     """Return an explanation as a JSON object."""
-    d = asdict(ex)
-    d["terms"] = [{"field": f, "term": t, "articles": n} for f, t, n in ex.terms]
-    return d
+    return asdict(ex)

@@ -1,42 +1,52 @@
-"""The index schema, its ranking model and the settings recorded with an index."""
+"""The index schema and the settings recorded with an index.
+
+- ``title``, ``body``: index terms with positions (stemmed; phrases, ranking).
+- ``wtitle``, ``wbody``: the written forms of the same text (folded, not stemmed, stopwords kept),
+  whether each occurs and nothing more: what wildcards, fuzzy words and spelling variants match.
+- ``source``, ``author``: written forms with positions (``source:"le monde"``); ``source_key``
+  the whole name lower-cased (``--source``); ``date`` the publication instant (UTC, a column
+  and numeric terms for ranges), ``date_text`` the date as the source gave it.
+- ``source_name`` and ``minhash`` columns: per-article values read without the stored fields.
+"""
 
 from __future__ import annotations
 
-from math import log
 from typing import Any
 
-from whoosh import columns, fields, scoring
-from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh import columns, fields, formats
 
 from newsgrep.index.query.analysis import NewsAnalyzer
+from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 # Bump when the schema or what goes into it changes; an index built otherwise is rebuilt.
-SCHEMA_VERSION = 4
-TITLE_BOOST = 2.0
-SEARCH_FIELDS = ("title", "body")
+SCHEMA_VERSION = 5
+SEARCH_FIELDS = ("title", "body")           # what a word without a field searches
+WRITTEN_FIELDS = {"title": "wtitle", "body": "wbody"}  # where their written forms are
+QUERY_FIELDS = ("title", "body", "source", "author", "date")  # what a query may name
 
 
-def news_analyzer() -> NewsAnalyzer:
-    """Return the analysis chain for titles and bodies."""
-    return NewsAnalyzer()
+def _written_field(analyzer: NewsAnalyzer) -> Any:
+    return fields.FieldType(format=formats.Existence(), analyzer=analyzer, scorable=False,
+                            stored=False)
 
 
-def build_schema() -> fields.Schema:
-    """Return the schema of a newsgrep index."""
-    analyzer = news_analyzer()
-    source_analyzer = RegexTokenizer() | LowercaseFilter()
+def build_schema(settings: AnalysisSettings = DEFAULT_ANALYSIS) -> fields.Schema:
+    """Return the schema of a newsgrep index analysed with these settings."""
+    terms = NewsAnalyzer(settings, "term")
+    written = NewsAnalyzer(settings, "written")
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         path=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
-        body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        title=fields.TEXT(analyzer=terms, stored=True, phrase=True),
+        body=fields.TEXT(analyzer=terms, stored=True, phrase=True),
+        wtitle=_written_field(written),
+        wbody=_written_field(written),
         date=fields.DATETIME(sortable=True),
         date_text=fields.STORED(),
-        source=fields.TEXT(analyzer=source_analyzer, stored=True, phrase=True,
-                           multitoken_query="phrase"),
+        source=fields.TEXT(analyzer=written, stored=True, phrase=True),
         source_key=fields.ID(),
+        author=fields.TEXT(analyzer=written, stored=True, phrase=True),
         url=fields.STORED(),
-        author=fields.STORED(),
         lang=fields.STORED(),
         extra=fields.STORED(),
         source_name=fields.COLUMN(columns.VarBytesColumn()),
@@ -44,22 +54,12 @@ def build_schema() -> fields.Schema:
     )
 
 
-def analysis_settings() -> str:
+def analysis_settings(settings: AnalysisSettings = DEFAULT_ANALYSIS) -> str:
     """Describe everything that decides what goes into the index."""
-    return f"schema={SCHEMA_VERSION};{news_analyzer().settings()}"
+    return f"schema={SCHEMA_VERSION};{settings.describe()}"
 
 
-class NewsBM25F(scoring.BM25F):
-    """Whoosh's BM25F with Lucene's idf, log(1 + (N - df + 0.5) / (df + 0.5)), which does not
-    keep very common words heavy the way Whoosh's log(N / (df + 1)) + 1 does."""
-
-    def idf(self, searcher: Any, fieldname: str, text: bytes) -> float:
-        parent = searcher.get_parent()
-        n = parent.doc_frequency(fieldname, text)
-        dc = parent.doc_count_all()
-        return log(1 + (dc - n + 0.5) / (n + 0.5))
-
-
-def weighting() -> scoring.WeightingModel:
-    """Return the ranking model."""
-    return NewsBM25F(B=0.75, K1=1.2)
+def index_analysis(schema: Any) -> AnalysisSettings:
+    """Return the analysis settings an index's schema was built with."""
+    analyzer = schema["body"].analyzer
+    return analyzer.settings if isinstance(analyzer, NewsAnalyzer) else DEFAULT_ANALYSIS

@@ -1,77 +1,46 @@
-"""Query evaluation a posting block at a time: every match scored, without Whoosh's matcher tree.
+"""The block evaluator: a bound query scored over posting blocks, every match at once.
 
 Whoosh answers a query through a tree of matcher objects that step one posting at a time, with
-several Python method calls per posting per level (``id``, ``next``, ``weight``, ``score``, field
-length lookups through a column reader). On 36k articles that is 20-40 ms for an ordinary query.
-Here the same queries are evaluated over whole posting blocks: each word's postings are read a
-block at a time (the same bytes Whoosh's block reader reads, unpickled as ``_loads`` says), field
-lengths are read once per segment as a byte string, the length normalisation comes from a
-256-entry table per field (Whoosh stores lengths as one byte), and each query node becomes a
-dict of document number -> score that its parent intersects or merges.
+several Python calls per posting per level. Here each word's postings are read a block (128
+articles) at a time, straight from Whoosh's posting file (``whoosh_compat/w3.py``); field lengths
+are read once per segment as a byte string; the length normalisation comes from a 256-entry table
+per field (Whoosh stores a length as one byte); and each query node becomes a dict of document
+number -> score that its parent intersects or merges. This is the only implementation of the
+ranking function (``index/query/ranking.py`` holds its formula and parameters).
 
-The scores are the ones Whoosh's matchers compute, with the same arithmetic in the same order:
-BM25F over title and body for plain words (ranking.py), Whoosh's per-field BM25 with Lucene's
-idf for field terms and phrases (schema.NewsBM25F), the sum of those per-field scores over
-the words a wildcard or prefix expands to (``_pattern``), sums over And and Or in Whoosh's
-binary-tree order (on small indexes Whoosh scores wildcards otherwise: see ``_pattern``).
-Query forms ``supported`` does not list (fuzzy words, ranges, slop phrases, ...) return None,
-and the caller uses Whoosh's own search.
+Phrases are checked lazily: the articles with all of a phrase's words get an upper bound (the
+sum of the words' scores, which is the phrase's score when it matches); ``top`` reads positions
+only until the best ``limit`` are settled, and ``scores`` settles all. A phrase part that matches
+written forms (a wildcard inside quotes, a name's spellings) is checked on the article's text.
+Statistics (document count, average field lengths, idf) come with the bound query, from one
+index or from every shard, so a shard scores exactly as the whole collection would.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from whoosh import query
-from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from newsgrep.index.query import ranking
-from newsgrep.index.query.ranking import CombinedTerm
-from newsgrep.index.whoosh_compat.w3 import SegmentPostings, positions
+from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Every, Exact, Match, Seq, Terms
+from newsgrep.index.query.ranking import RankingParams
+from newsgrep.index.whoosh_compat.numeric import date_range_terms
+from newsgrep.index.whoosh_compat.w3 import SegmentPostings
+from newsgrep.text.analysis import Analyzer
 
 Scores = dict[int, float]
+Settle = Callable[[int], "float | None"]
+_LENGTHS = [byte_to_length(b) if b else 0 for b in range(256)]
 
 
-def _tree(parts: list[Scores], join: Callable[[Scores, Scores], Scores]) -> Scores:
-    """Combine child results in the shape of Whoosh's make_binary_tree (left half, right half)."""
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return join(_tree(parts[:half], join), _tree(parts[half:], join))
-
-
-def _tree_sum(values: list[float]) -> float:
-    """Add numbers in the order _tree adds the scores of intersected children."""
-    if len(values) == 2:
-        return values[0] + values[1]
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
-
-
-def _tree_or(values: list[float | None]) -> float | None:
-    """Add the present numbers in the order _tree adds the scores of united children."""
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    a, b = _tree_or(values[:half]), _tree_or(values[half:])
-    return b if a is None else a if b is None else a + b
-
-
-def _union(a: Scores, b: Scores) -> Scores:
-    if len(a) < len(b):
-        out = dict(b)
-        for d, s in a.items():
-            t = out.get(d)
-            out[d] = s if t is None else s + t
-        return out
-    out = dict(a)
-    for d, s in b.items():
+def _union_into(out: Scores, more: Scores) -> Scores:
+    if len(out) < len(more):
+        out, more = dict(more), out
+    for d, s in more.items():
         t = out.get(d)
         out[d] = s if t is None else t + s
     return out
@@ -83,96 +52,56 @@ def _intersection(a: Scores, b: Scores) -> Scores:
     return {d: a[d] + s for d, s in b.items() if d in a}
 
 
-class FastEvaluator:
-    """Scores every match of a query over an open Whoosh searcher, or says it cannot."""
+class Evaluator:
+    """Scores bound queries over the segments of one index (or one shard)."""
 
-    def __init__(self, searcher: Any) -> None:
-        self.searcher = searcher
-        self.schema = searcher.schema
-        reader = searcher.reader()
+    def __init__(self, reader: Any, params: RankingParams, analyzer: Analyzer) -> None:
+        self.reader = reader
+        self.params = params
+        self.analyzer = analyzer
         pairs = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-        self.leaves = [SegmentPostings(r, offset) for r, offset in pairs]
-        self.doc_count = searcher.doc_count_all()
-        self.weighting = searcher.weighting  # schema.NewsBM25F: field terms and phrases
-        self._tables: dict[tuple[str, str], list[float]] = {}
+        self.segments = [SegmentPostings(r, offset) for r, offset in pairs]
+        self.offsets = [s.offset for s in self.segments]
+        self._tables: dict[tuple[str, float], list[float]] = {}
 
-    # --- support -------------------------------------------------------------------------------
+    # --- public ----------------------------------------------------------------------------------
 
-    def _field_ok(self, fieldname: str) -> bool:
-        if fieldname not in self.schema:
-            return False
-        field = self.schema[fieldname]
-        return (bool(field.scorable) and field.format is not None
-                and field.format.supports("positions")
-                and isinstance(self.weighting, BM25F) and not self.weighting._field_B)
-
-    def supported(self, q: Any) -> bool:
-        """Tell whether every node of the query is one this evaluator handles."""
-        t = type(q)
-        if t is CombinedTerm:
-            terms = q._terms()
-            return ranking.PER_FIELD_LENGTHS and terms is not None and all(self._field_ok(s.fieldname) for s in terms)
-        if t is query.Term:
-            return self._field_ok(q.fieldname)
-        if t is query.Phrase:
-            return q.slop == 1 and self._field_ok(q.fieldname) and bool(q.words)
-        if t in (query.Wildcard, query.Prefix):
-            return q.constantscore and self._field_ok(q.fieldname)
-        if t is query.And:
-            subs = q.subqueries
-            return any(type(s) is not query.Not for s in subs) and all(
-                self.supported(s.query if type(s) is query.Not else s) for s in subs)
-        if t is query.Or:
-            return (bool(q.subqueries) and not q.scale and not q.minmatch
-                    and all(self.supported(s) for s in q.subqueries))
-        if t is query.AndNot:
-            return self.supported(q.a) and self.supported(q.b)
-        return False
-
-    # --- evaluation ----------------------------------------------------------------------------
-
-    def scores(self, q: Any) -> Scores | None:
-        """Return {document number: score} of every live document matching ``q``, or None."""
-        if not self.supported(q):
-            return None
+    def scores(self, bound: BoundQuery, allowed: Iterable[int] | None = None) -> Scores:
+        """Return {document number: score} of every live article matching the query."""
         out: Scores = {}
-        for leaf in self.leaves:
-            got, settle = self._live(q, leaf)
+        keep = None if allowed is None else set(allowed)
+        for seg in self.segments:
+            got, settle = self._live(bound, bound.root, seg)
             if settle is not None:
                 got = {d: v for d in got if (v := settle(d)) is not None}
-            off = leaf.offset
-            out.update({d + off: v for d, v in got.items()} if off else got)
+            off = seg.offset
+            for d, v in got.items():
+                if keep is None or d + off in keep:
+                    out[d + off] = v
         return out
 
-    def top(self, q: Any, limit: int, allowed: frozenset[int] | None = None) -> list[tuple[float, int]] | None:
+    def top(self, bound: BoundQuery, limit: int,
+            allowed: Iterable[int] | None = None) -> list[tuple[float, int]]:
         """Return (score, document number) of every match that can rank in the first ``limit``:
-        all whose score is at least the ``limit``-th best, so that ties can be broken by the caller.
-
-        Phrases are checked lazily: a phrase's candidates (articles with all its words) are
-        taken in the order of their scores, which the positions can only confirm or rule out,
-        and positions are read only until the best ``limit`` are settled. Returns None for a
-        query this evaluator does not handle.
-        """
-        if not self.supported(q):
-            return None
-        results = [(leaf.offset, *self._live(q, leaf)) for leaf in self.leaves]
-        if all(settle is None for _, _, settle in results):  # exact already: a threshold will do
+        all whose score is at least the ``limit``-th best, so that ties can be broken later."""
+        keep = None if allowed is None else set(allowed)
+        results = [(seg.offset, *self._live(bound, bound.root, seg)) for seg in self.segments]
+        if all(settle is None for _, _, settle in results):  # exact already
             exact = [(v, d + off) for off, got, _ in results for d, v in got.items()
-                     if allowed is None or d + off in allowed]
+                     if keep is None or d + off in keep]
             if len(exact) <= limit:
                 return exact
             floor = heapq.nlargest(limit, [v for v, _ in exact])[-1]
             return [(v, d) for v, d in exact if v >= floor]
         bounds = [(-v, d + off) for off, got, _ in results for d, v in got.items()
-                  if allowed is None or d + off in allowed]
+                  if keep is None or d + off in keep]
         settles = [(off, settle) for off, _, settle in results]
         heapq.heapify(bounds)
-        offsets = [off for off, _ in settles]
         best: list[float] = []  # the ``limit`` best settled scores, smallest first
         found: list[tuple[float, int]] = []
         while bounds and (len(best) < limit or -bounds[0][0] >= best[0]):
             neg, d = heapq.heappop(bounds)
-            off, settle = settles[bisect_right(offsets, d) - 1]
+            off, settle = settles[bisect_right(self.offsets, d) - 1]
             score = -neg if settle is None else settle(d - off)
             if score is None:
                 continue
@@ -183,237 +112,330 @@ class FastEvaluator:
                 heapq.heapreplace(best, score)
         return [(v, d) for v, d in found if len(best) < limit or v >= best[0]]
 
-    def _live(self, q: Any, leaf: SegmentPostings) -> tuple[Scores, Callable[[int], float | None] | None]:
-        """Evaluate ``q`` in a segment, leaving out its deleted documents."""
-        got, settle = self._eval(q, leaf)
-        if leaf.deleted:
-            got = {d: v for d, v in got.items() if d not in leaf.deleted}
+    def docs_with(self, fieldname: str, words: Iterable[str]) -> dict[str, set[int]]:
+        """Return, for each term of a field, the live documents that hold it."""
+        out: dict[str, set[int]] = {}
+        for w in words:
+            bt = w.encode("utf-8")
+            found = out.setdefault(w, set())
+            for seg in self.segments:
+                found.update(d + seg.offset for d in seg.ids(fieldname, bt) if d not in seg.deleted)
+        return out
+
+    # --- evaluation ------------------------------------------------------------------------------
+
+    def _live(self, bound: BoundQuery, node: Bound,
+              seg: SegmentPostings) -> tuple[Scores, Settle | None]:
+        got, settle = self._eval(bound, node, seg)
+        if seg.deleted:
+            deleted = seg.deleted
+            got = {d: v for d, v in got.items() if d not in deleted}
         return got, settle
 
-    def _exact(self, q: Any, leaf: SegmentPostings) -> Scores:
-        """Evaluate ``q`` with every candidate settled (for what must be excluded)."""
-        got, settle = self._eval(q, leaf)
+    def _exact(self, bound: BoundQuery, node: Bound, seg: SegmentPostings) -> Scores:
+        got, settle = self._eval(bound, node, seg)
         if settle is None:
             return got
         return {d: v for d in got if (v := settle(d)) is not None}
 
-    def _eval(self, q: Any, leaf: SegmentPostings) -> tuple[Scores, Callable[[int], float | None] | None]:
-        """Return a query's scores in a segment, and how to settle them.
+    def _eval(self, bound: BoundQuery, node: Bound,
+              seg: SegmentPostings) -> tuple[Scores, Settle | None]:
+        """Return a node's scores in a segment, and how to settle them (None: exact already).
 
-        Without a settle function the scores are exact. With one, they are upper bounds over
-        candidates (a phrase's articles with all its words), and ``settle(d)`` gives the exact
-        score of ``d``, or None when it does not match after all.
+        With a settle function the scores are upper bounds over candidates, and ``settle(d)``
+        gives the exact score of ``d``, or None when it does not match after all.
         """
-        t = type(q)
-        if t is CombinedTerm:
-            return self._combined(q, leaf), None
-        if t is query.Term:
-            return self._term(q.fieldname, q.text, q.boost, leaf), None
-        if t is query.Phrase:
-            return self._phrase(q, leaf)
-        if t in (query.Wildcard, query.Prefix):
-            return self._pattern(q, leaf), None
-        subs = list(q.subqueries) if t is not query.AndNot else [q.a, query.Not(q.b)]
-        excluded = [s.query for s in subs if type(s) is query.Not]
-        if excluded:
-            subs = [s for s in subs if type(s) is not query.Not]
-            q = subs[0] if t is query.AndNot else query.And(subs, boost=q.boost)
-            got, settle = self._eval(q, leaf)
-            for negative in excluded:
-                if got:
-                    drop = self._exact(negative, leaf)
-                    got = {d: v for d, v in got.items() if d not in drop}
-            return got, settle
-        parts = []
-        for sub in subs:
-            got, settle = self._eval(sub, leaf)
-            if not got and t is query.And:
+        if isinstance(node, Terms):
+            return self._terms(bound, node, seg), None
+        if isinstance(node, Seq):
+            return self._seq(bound, node, seg)
+        if isinstance(node, Dates):
+            return dict.fromkeys(self._dates(node, seg), 0.0), None
+        if isinstance(node, Exact):
+            found: set[int] = set()
+            for v in node.values:
+                found.update(seg.ids(node.field, v.encode("utf-8")))
+            return dict.fromkeys(found, 0.0), None
+        if isinstance(node, Every):
+            return dict.fromkeys(range(seg.doccount), 0.0), None
+        return self._match(bound, node, seg)
+
+    def _match(self, bound: BoundQuery, node: Match,
+               seg: SegmentPostings) -> tuple[Scores, Settle | None]:
+        must = []
+        for sub in node.must:
+            got, settle = self._eval(bound, sub, seg)
+            if not got:
                 return {}, None
-            parts.append((got, settle))
-        boost = q.boost
-        scores = self._boosted(_tree([p for p, _ in parts], _intersection if t is query.And else _union),
-                               boost)
-        if all(settle is None for _, settle in parts):
+            must.append((got, settle))
+        should = [self._eval(bound, sub, seg) for sub in node.should]
+        if must:
+            scores = must[0][0]
+            for got, _ in must[1:]:
+                scores = _intersection(scores, got)
+            if should:
+                scores = dict(scores)
+                for got, _ in should:
+                    for d, v in got.items():
+                        if d in scores:
+                            scores[d] += v
+        elif should:
+            scores = {}
+            for got, _ in should:
+                scores = _union_into(scores, got)
+        else:
+            scores = dict.fromkeys(range(seg.doccount), 0.0)
+        for negative in node.must_not:
+            if scores:
+                drop = self._exact(bound, negative, seg)
+                scores = {d: v for d, v in scores.items() if d not in drop}
+        if all(s is None for _, s in must) and all(s is None for _, s in should):
             return scores, None
 
-        def settle_node(d: int) -> float | None:
-            values = [(v.get(d) if fix is None else fix(d) if d in v else None) for v, fix in parts]
-            if t is query.And and None in values:
-                return None
-            total = _tree_or(values)  # with none missing, the same sums as _tree_sum
-            return None if total is None else total * boost if boost != 1.0 else total
+        def settle(d: int) -> float | None:
+            total = 0.0
+            for got, fix in must:
+                v = got[d] if fix is None else fix(d)
+                if v is None:
+                    return None
+                total += v
+            matched = bool(must)
+            for got, fix in should:
+                if d not in got:
+                    continue
+                v = got[d] if fix is None else fix(d)
+                if v is not None:
+                    total += v
+                    matched = True
+            return total if matched else None
 
-        return scores, settle_node
+        return scores, settle
 
-    @staticmethod
-    def _boosted(scores: Scores, boost: float) -> Scores:
-        if boost == 1.0:
-            return scores
-        return {d: s * boost for d, s in scores.items()}
+    # --- words ------------------------------------------------------------------------------------
 
-    def _btext(self, fieldname: str, text: Any) -> bytes | None:
-        try:
-            return self.schema[fieldname].to_bytes(text)
-        except ValueError:
-            return None
-
-    def _table(self, kind: str, fieldname: str) -> list[float]:
-        """Per length byte: the BM25F denominator (``bm25f``) or Whoosh's BM25 one (``bm25``)."""
-        key = (kind, fieldname)
+    def _table(self, bound: BoundQuery, fieldname: str) -> list[float]:
+        avg = bound.avg_lengths.get(fieldname, 0.0)
+        key = (fieldname, avg)
         table = self._tables.get(key)
         if table is None:
-            avg = self.searcher.avg_field_length(fieldname)
-            table = []
-            if kind == "bm25f":  # ranking.CombinedMatcher.score
-                b = ranking.B
-                for byte in range(256):
-                    length = byte_to_length(byte) if byte else 0
-                    table.append(1 - b + b * length / (avg or 1.0))
-            else:  # whoosh.scoring.bm25 with the searcher's weighting, field length 1 if none
-                b, k1 = self.weighting.B, self.weighting.K1
-                for byte in range(256):
-                    length = byte_to_length(byte) if byte else 1
-                    table.append(k1 * ((1 - b) + b * length / (avg or 1)))
-            self._tables[key] = table
+            table = self._tables[key] = ranking.norm_table(self.params, avg, _LENGTHS)
         return table
 
-    def _combined(self, q: CombinedTerm, leaf: SegmentPostings) -> Scores:
-        """One word over title and body: BM25F, as ranking.CombinedMatcher scores it."""
-        terms = q._terms() or []
-        parent = self.searcher
-        df = 0
-        parts = []
-        for t in terms:
-            btext = self._btext(t.fieldname, t.text)
-            if btext is None:
-                continue
-            df = max(df, parent.doc_frequency(t.fieldname, btext))
-            if (t.fieldname, btext) in leaf.reader:
-                parts.append((t, btext))
-        if not parts:
-            return {}
-        weight = ranking.idf(self.doc_count, df) * q.boost
-        k1 = ranking.K1
-        k1_1 = k1 + 1
-        if len(parts) <= 2:
-            # Title and body: the sum of two contributions does not depend on their order, so
-            # the field with fewer postings becomes a table and the other is scored in one pass.
-            parts.sort(key=lambda p: sum(b[2] for b in leaf.block_list(p[0].fieldname, p[1])))
-            first: Scores = {}
-            if len(parts) == 2:
-                t, btext = parts.pop(0)
-                den, lengths, w = self._table("bm25f", t.fieldname), leaf.lengths(t.fieldname), t.boost
-                first = {d: w * x / den[lengths[d]]
-                         for ids, weights in leaf.blocks(t.fieldname, btext) for d, x in zip(ids, weights)}
-            t, btext = parts[0]
-            den, lengths, w = self._table("bm25f", t.fieldname), leaf.lengths(t.fieldname), t.boost
-            extra = first.get
-            out = {d: weight * (tf := w * x / den[lengths[d]] + extra(d, 0.0)) * k1_1 / (tf + k1)
-                   for ids, weights in leaf.blocks(t.fieldname, btext) for d, x in zip(ids, weights)}
-            for d in first.keys() - out.keys():
-                tf = first[d]
-                out[d] = weight * tf * k1_1 / (tf + k1)
-            return out
-        acc: Scores = {}
-        get = acc.get
-        for t, btext in parts:
-            den = self._table("bm25f", t.fieldname)
-            lengths = leaf.lengths(t.fieldname)
-            w = t.boost
-            for ids, weights in leaf.blocks(t.fieldname, btext):
-                for d, x in zip(ids, weights):
-                    acc[d] = get(d, 0.0) + w * x / den[lengths[d]]
-        return {d: weight * tf * k1_1 / (tf + k1) for d, tf in acc.items()}
+    def _written_docs(self, node: Terms, seg: SegmentPostings) -> set[int]:
+        found: set[int] = set()
+        for wf in node.wfields:
+            for w in node.written or ():
+                found.update(seg.ids(wf, w.encode("utf-8")))
+        return found
 
-    def _term_idf(self, fieldname: str, btext: bytes) -> float:
-        return float(self.weighting.idf(self.searcher, fieldname, btext))
+    def _frequencies(self, bound: BoundQuery, node: Terms,
+                     seg: SegmentPostings) -> list[tuple[str, float, dict[int, float]]]:
+        """Return each field's weight and normalised term frequencies: tf / norm(length)."""
+        out = []
+        for f in node.fields:
+            den = self._table(bound, f)
+            lengths = seg.lengths(f)
+            acc: dict[int, float] = {}
+            get = acc.get
+            for t in node.terms:
+                bt = t.encode("utf-8")
+                if not seg.has(f, bt):
+                    continue
+                for ids, weights in seg.blocks(f, bt):
+                    for d, x in zip(ids, weights):
+                        acc[d] = get(d, 0.0) + x / den[lengths[d]]
+            out.append((f, self.params.weight(f), acc))
+        return out
 
-    def _term(self, fieldname: str, text: Any, boost: float, leaf: SegmentPostings) -> Scores:
-        """A word in one field: Whoosh's BM25 (NewsBM25F), times the term's boost."""
-        btext = self._btext(fieldname, text)
-        if btext is None or (fieldname, btext) not in leaf.reader:
-            return {}
-        weight = self._term_idf(fieldname, btext)
-        den = self._table("bm25", fieldname)
-        lengths = leaf.lengths(fieldname)
-        k1 = self.weighting.K1 + 1
-        out = {d: weight * ((x * k1) / (x + den[lengths[d]]))
-               for ids, weights in leaf.blocks(fieldname, btext) for d, x in zip(ids, weights)}
-        return self._boosted(out, boost)
-
-    def _phrase(self, q: Any, leaf: SegmentPostings) -> tuple[Scores, Callable[[int], float | None] | None]:
-        """Words at consecutive positions in one field, scored as the sum of their BM25 scores.
-
-        Returns the scores of the articles that have all the words, and the function that
-        checks the positions of one of them (reading its words' blocks with their positions).
-        """
-        fieldname = q.fieldname
-        btexts = []
-        for word in q.words:
-            btext = self._btext(fieldname, word)
-            if btext is None or (fieldname, btext) not in leaf.reader:
-                return {}, None
-            btexts.append(btext)
-        blocks = [leaf.block_list(fieldname, bt) for bt in btexts]
-        # Weights of each word, rarest first, kept only for articles that have the others.
-        order = sorted(range(len(btexts)), key=lambda i: sum(b[2] for b in blocks[i]))
-        found: list[Scores] = [{} for _ in btexts]
-        keep: Scores | None = None
-        for i in order:
-            got = found[i]
-            for block in blocks[i]:
-                ids, weights = leaf.read_block(block)
-                if keep is None:
-                    got.update(zip(ids, weights))
-                else:
-                    got.update((d, x) for d, x in zip(ids, weights) if d in keep)
-            keep = got
-            if not keep:
-                return {}, None
-        den = self._table("bm25", fieldname)
-        lengths = leaf.lengths(fieldname)
-        idfs = [self._term_idf(fieldname, bt) for bt in btexts]
-        k1 = self.weighting.K1 + 1
-        boost = q.boost
-        bounds: Scores = {}
-        if len(found) == 2:
-            (w0, w1), (f0, f1) = idfs, found
-            bounds = {d: w0 * ((f0[d] * k1) / (f0[d] + den[lengths[d]]))
-                      + w1 * ((f1[d] * k1) / (f1[d] + den[lengths[d]])) for d in keep or ()}
+    def _terms(self, bound: BoundQuery, node: Terms, seg: SegmentPostings) -> Scores:
+        """A word, or the words of a wildcard, fuzzy word or name, scored as one BM25F term."""
+        p = self.params
+        per_field = self._frequencies(bound, node, seg)
+        weight = node.idf * node.boost
+        if not p.together:  # each field saturated apart, then summed (Whoosh's own BM25F)
+            out: Scores = {}
+            for (f, w, acc), field_idf in zip(per_field, node.field_idfs or [node.idf] * len(per_field)):
+                for d, tf in acc.items():
+                    out[d] = out.get(d, 0.0) + w * ranking.saturate(p, field_idf * node.boost, tf)
+        elif not p.per_field_lengths:
+            out = self._one_length(bound, node, seg, weight)
         else:
-            for d in keep or ():
-                dl = den[lengths[d]]
-                bounds[d] = _tree_sum([w * ((got[d] * k1) / (got[d] + dl)) for w, got in zip(idfs, found)])
-        bounds = self._boosted(bounds, boost)
-        lasts = [[b[3] for b in word_blocks] for word_blocks in blocks]
-        read: list[dict[int, dict[int, bytes]]] = [{} for _ in btexts]
+            tfs: dict[int, float] = {}
+            for _, w, acc in per_field:
+                if not tfs:
+                    tfs = {d: w * x for d, x in acc.items()}
+                    continue
+                get = tfs.get
+                for d, x in acc.items():
+                    tfs[d] = get(d, 0.0) + w * x
+            k1 = p.k1
+            k1_1 = k1 + 1
+            out = {d: weight * tf * k1_1 / (tf + k1) for d, tf in tfs.items()}
+        if node.written is not None:
+            allowed = self._written_docs(node, seg)
+            out = {d: out.get(d, 0.0) for d in allowed}
+        return out
 
-        def value(i: int, d: int) -> bytes:
-            k = bisect_left(lasts[i], d)
-            got = read[i].get(k)
-            if got is None:
-                ids, _, vals = leaf.read_block(blocks[i][k], values=True)
-                got = read[i][k] = dict(zip(ids, vals))
-            return got[d]
+    def _one_length(self, bound: BoundQuery, node: Terms, seg: SegmentPostings,
+                    weight: float) -> Scores:
+        """BM25F with one length summed over the fields (Lucene's CombinedFieldQuery)."""
+        p = self.params
+        raw: dict[int, float] = {}
+        for f in node.fields:
+            w = p.weight(f)
+            for t in node.terms:
+                bt = t.encode("utf-8")
+                if seg.has(f, bt):
+                    for ids, weights in seg.blocks(f, bt):
+                        for d, x in zip(ids, weights):
+                            raw[d] = raw.get(d, 0.0) + w * x
+        avgdl = sum(p.weight(f) * bound.avg_lengths.get(f, 0.0) for f in node.fields) or 1.0
+        lengths = [(p.weight(f), seg.lengths(f)) for f in node.fields]
+        out = {}
+        for d, tf in raw.items():
+            dl = sum(w * _LENGTHS[ls[d]] for w, ls in lengths)
+            norm = p.k1 * (1 - p.b + p.b * dl / avgdl)
+            out[d] = weight * tf * (p.k1 + 1) / (tf + norm)
+        return out
+
+    # --- phrases ----------------------------------------------------------------------------------
+
+    def _seq(self, bound: BoundQuery, node: Seq,
+             seg: SegmentPostings) -> tuple[Scores, Settle | None]:
+        """Words at set positions: candidates with all the words, settled on their positions."""
+        scores: Scores | None = None
+        for part in node.parts:
+            got = self._terms(bound, part, seg)
+            scores = got if scores is None else _intersection(scores, got)
+            if not scores:
+                return {}, None
+        assert scores is not None
+        if node.boost != 1.0:
+            scores = {d: v * node.boost for d, v in scores.items()}
+        fields = node.parts[0].fields
 
         def settle(d: int) -> float | None:
-            first = positions(value(0, d))
-            rest = [set(positions(value(i, d))) for i in range(1, len(btexts))]
-            if any(all(p + n in s for n, s in enumerate(rest, 1)) for p in first):
-                return bounds[d]
+            if node.needs_text:
+                return scores[d] if self._text_has(node, seg, d) else None
+            for f in fields:
+                lists = [self._positions(part, f, seg, d) for part in node.parts]
+                if all(lists) and occurs(node, lists):
+                    return scores[d]
             return None
 
-        return bounds, settle
+        return scores, settle
 
-    def _pattern(self, q: Any, leaf: SegmentPostings) -> Scores:
-        """A wildcard or prefix: the sum of the BM25 scores of the words it expands to.
+    def _positions(self, part: Terms, fieldname: str, seg: SegmentPostings, d: int) -> list[int]:
+        if fieldname not in part.fields:
+            return []
+        out: list[int] = []
+        for t in part.terms:
+            out.extend(seg.positions(fieldname, t.encode("utf-8"), d))
+        return sorted(out)
 
-        This is what Whoosh computes on an index of more than 5,000 documents; on smaller ones
-        it switches to a constant score per field when a pattern has three or more expansions,
-        and drops the field boost when it has one. Here every index is scored the same way.
-        """
-        words = [w for w in q._btexts(leaf.reader) if w]
-        if not words:
-            return {}
-        parts = [self._term(q.fieldname, w, 1.0, leaf) for w in words]
-        return self._boosted(_tree(parts, _union), q.boost)
+    def _text_has(self, node: Seq, seg: SegmentPostings, d: int) -> bool:
+        """Check a phrase on an article's text (parts that match written forms)."""
+        stored = seg.reader.stored_fields(d)
+        for f in node.parts[0].fields:
+            tokens = list(self.analyzer.tokens(stored.get(f) or ""))
+            lists = []
+            for part in node.parts:
+                terms, written = set(part.terms), part.written
+                lists.append([t.pos for t in tokens
+                              if (t.written in written if written is not None else t.term in terms)])
+            if all(lists) and occurs(node, lists):
+                return True
+        return False
+
+    # --- dates ------------------------------------------------------------------------------------
+
+    def _dates(self, node: Dates, seg: SegmentPostings) -> set[int]:
+        found: set[int] = set()
+        for bt in date_range_terms(seg.reader, "date", node.start, node.end):
+            found.update(seg.ids("date", bt))
+        return found
+
+
+def occurs(node: Seq, lists: list[list[int]]) -> bool:
+    """Tell whether a phrase occurs given each part's sorted positions in one field."""
+    if node.slop is None:
+        rest = [set(ps) for ps in lists[1:]]
+        offs = node.offsets
+        return any(all(p + offs[i] in s for i, s in enumerate(rest, 1)) for p in lists[0])
+    if node.ordered:
+        return _ordered(lists, node.slop)
+    return _window(lists, node.slop)
+
+
+def _ordered(lists: list[list[int]], gap: int) -> bool:
+    """Each part at 1 to ``gap`` positions after the one before."""
+    def reach(i: int, prev: int) -> bool:
+        if i == len(lists):
+            return True
+        return any(reach(i + 1, p) for p in lists[i] if 1 <= p - prev <= gap)
+
+    return any(reach(1, p) for p in lists[0])
+
+
+def _window(lists: list[list[int]], slop: int) -> bool:
+    """All parts at distinct positions within ``slop`` of each other, in any order."""
+    events = sorted((p, i) for i, ps in enumerate(lists) for p in ps)
+    n = len(lists)
+    for k, (start, _) in enumerate(events):
+        window = [i_p for i_p in events[k:] if i_p[0] - start <= slop]
+        if _assign([[p for p, i in window if i == part] for part in range(n)]):
+            return True
+    return False
+
+
+def _assign(choices: list[list[int]]) -> bool:
+    """Tell whether each part can take a position of its own (distinct) from its choices."""
+    order = sorted(range(len(choices)), key=lambda i: len(choices[i]))
+    used: set[int] = set()
+
+    def go(k: int) -> bool:
+        if k == len(order):
+            return True
+        for p in choices[order[k]]:
+            if p not in used:
+                used.add(p)
+                if go(k + 1):
+                    return True
+                used.discard(p)
+        return False
+
+    return go(0)
+
+
+def occurrence_positions(node: Seq, lists: list[list[int]]) -> set[int]:
+    """Return the positions of the words of every occurrence of a phrase, given each part's
+    sorted positions in one field (what highlighting marks)."""
+    found: set[int] = set()
+    if node.slop is None:
+        rest = [set(ps) for ps in lists[1:]]
+        for p in lists[0]:
+            at = [p + off for off in node.offsets]
+            if all(q in s for q, s in zip(at[1:], rest)):
+                found.update(at)
+        return found
+    n, slop = len(lists), node.slop
+    if node.ordered:  # positions reachable from the first part and reaching the last one
+        forward = [set(lists[0])]
+        for i in range(1, n):
+            forward.append({q for q in lists[i] if any(1 <= q - p <= slop for p in forward[-1])})
+        backward = [set(lists[-1]) & forward[-1]]
+        for i in range(n - 2, -1, -1):
+            backward.insert(0, {p for p in forward[i] if any(1 <= q - p <= slop for q in backward[0])})
+        for ps in backward:
+            found.update(ps)
+        return found
+    for i, ps in enumerate(lists):
+        for q in ps:
+            starts = {p for other in lists for p in other if q - slop <= p <= q}
+            for lo in sorted(starts):
+                choices = [[q] if k == i else [p for p in lists[k] if lo <= p <= lo + slop and p != q]
+                           for k in range(n)]
+                if lo <= q <= lo + slop and _assign(choices):
+                    found.add(q)
+                    break
+    return found

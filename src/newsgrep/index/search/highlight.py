@@ -7,81 +7,79 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsgrep.hits import Snippet
-from newsgrep.index.query.analysis import NewsAnalyzer
+from newsgrep.index.query.bound import Bound, Seq, Terms, positive_leaves
+from newsgrep.index.search.evaluator import occurrence_positions
+from newsgrep.text.analysis import Analyzer, Token
 
 SNIPPET_CHARS = 200
 MAX_SNIPPETS = 3
 
 
 @dataclass
-class MatchSpec:
-    """The index terms a query looks for: single terms, and phrases (term sequences with slop)."""
+class FieldSpec:
+    """What a query marks in one field: index terms, written forms, and phrases."""
 
     terms: set[str] = field(default_factory=set)
-    phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)
+    seqs: list[Seq] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases)
+        return bool(self.terms or self.written or self.seqs)
 
 
-def match_spec(q: object, reader: object, fields: Sequence[str] = ("title", "body")) -> MatchSpec:
-    """Collect what a Whoosh query matches in the text fields, wildcards expanded, NOT skipped."""
-    from whoosh import query
+@dataclass
+class MatchSpec:
+    """What a query marks in titles and in bodies (NOT parts left out)."""
 
+    title: FieldSpec = field(default_factory=FieldSpec)
+    body: FieldSpec = field(default_factory=FieldSpec)
+
+    def of(self, fieldname: str) -> FieldSpec | None:
+        """Return the spec of title or body (None for other fields)."""
+        return self.title if fieldname == "title" else self.body if fieldname == "body" else None
+
+
+def match_spec(root: Bound) -> MatchSpec:
+    """Collect what a bound query matches in titles and bodies."""
     spec = MatchSpec()
-
-    def visit(node: query.Query) -> None:
-        if isinstance(node, query.Not):
-            return
-        if isinstance(node, query.Phrase):
-            if node.fieldname in fields and node.words:
-                spec.phrases.append((tuple(node.words), max(1, node.slop)))
-            return
-        if node.is_leaf():
-            try:
-                expanded = node.expanded_terms(reader)
-            except Exception:  # a leaf that cannot expand (e.g. a broken range) adds nothing
-                expanded = []
-            for fname, text in expanded:
-                if fname in fields:
-                    spec.terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-            return
-        for child in node.children():
-            visit(child)
-
-    visit(q)  # type: ignore[arg-type]
+    for leaf in positive_leaves(root):
+        if isinstance(leaf, Terms):
+            for f in leaf.fields:
+                fs = spec.of(f)
+                if fs is not None:
+                    if leaf.written is not None:
+                        fs.written.update(leaf.written)
+                    else:
+                        fs.terms.update(leaf.terms)
+        elif isinstance(leaf, Seq):
+            for f in leaf.parts[0].fields:
+                fs = spec.of(f)
+                if fs is not None:
+                    fs.seqs.append(leaf)
     return spec
 
 
-def find_matches(text: str, spec: MatchSpec, analyzer: NewsAnalyzer) -> list[tuple[int, int]]:
+def _part_matches(part: Terms, tok: Token) -> bool:
+    if part.written is not None:
+        return tok.written in part.written
+    return tok.term in part.terms
+
+
+def find_matches(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[tuple[int, int]]:
     """Return the character spans of the words of ``text`` that the query matched."""
     if not text or not spec:
         return []
-    spans = list(analyzer.spans(text))
-    hits: set[tuple[int, int]] = set()
-    if spec.terms:
-        hits.update((s, e) for t, s, e in spans if t in spec.terms)
-    if spec.phrases:
-        terms = [t for t, _, _ in spans]
-        for words, slop in spec.phrases:
-            first = words[0]
-            n = len(words)
-            for i, t in enumerate(terms):
-                if t != first:
-                    continue
-                chosen = [i]
-                pos = i
-                for w in words[1:]:
-                    for j in range(pos + 1, min(pos + 1 + slop, len(terms))):
-                        if terms[j] == w:
-                            chosen.append(j)
-                            pos = j
-                            break
-                    else:
-                        break
-                if len(chosen) == n:
-                    hits.update((spans[j][1], spans[j][2]) for j in chosen)
-    return sorted(hits)
+    tokens = list(analyzer.tokens(text))
+    marked: set[int] = set()
+    terms, written = spec.terms, spec.written
+    if terms or written:
+        marked.update(i for i, t in enumerate(tokens) if t.term in terms or t.written in written)
+    for seq in spec.seqs:
+        by_pos = {t.pos: i for i, t in enumerate(tokens)}
+        lists = [[t.pos for t in tokens if _part_matches(part, t)] for part in seq.parts]
+        if all(lists):
+            marked.update(by_pos[p] for p in occurrence_positions(seq, lists))
+    return [(tokens[i].start, tokens[i].end) for i in sorted(marked)]
 
 
 def matched_words(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[str]:

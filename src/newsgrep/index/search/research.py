@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any
 
-from newsgrep.index.search import columns
-from newsgrep.index.search.highlight import find_matches, match_spec
-from newsgrep.index.search.searcher import UNDATED, Filters, Searcher
+from newsgrep.index.query.bound import BoundQuery
+from newsgrep.index.search.columns import UNDATED
+from newsgrep.index.search.highlight import MatchSpec, find_matches
+from newsgrep.index.search.searcher import Filters, Searcher
+from newsgrep.index.whoosh_compat.numeric import to_datetime
 from newsgrep.models import Article, ArticleView, IndexStats, KwicLine, Timeline, TimelineRow
 
 PERIODS = ("day", "week", "month", "year")
-
-
-def _as_datetime(raw: int) -> datetime:
-    from whoosh.util.times import long_to_datetime
-
-    return long_to_datetime(raw)
 
 
 def period_of(when: date, by: str) -> str:
@@ -60,34 +56,40 @@ def article_of(doc: dict[str, Any]) -> Article:
                    author=doc.get("author"), lang=doc.get("lang"), extra=doc.get("extra"))
 
 
-def timeline(s: Searcher, q: Any, filters: Filters, by: str) -> Timeline:
-    """Count matching articles per period, beside all articles of the period (same filters
-    but the query), from the first to the last period with a hit."""
+def mentions(s: Searcher, doc: dict[str, Any], spec: MatchSpec) -> int:
+    """Count the matched words of one article (what kwic lists for it)."""
+    return sum(len(find_matches(doc.get(f) or "", spec.of(f) or spec.body, s.analyzer))
+               for f in ("title", "body"))
+
+
+def timeline(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
+             count_mentions: bool = False) -> Timeline:
+    """Count matching articles (or mentions) per period, beside all articles of the period
+    (same filters but the query), from the first to the last period with a hit."""
     if by not in PERIODS:
         raise ValueError(by)
-    reader = s.searcher.reader()
-    dates = columns.dates(reader)
-    hits = s.matching(q, filters)
+    dates = s.column("date")
+    spec = s.spec(bound) if count_mentions else None
     counts: Counter[str] = Counter()
     undated = 0
     starts: list[date] = []
-    for d in hits:
+    for d in s.matching(bound):
+        n = 1 if spec is None else mentions(s, s.reader.stored_fields(d), spec)
         raw = dates[d]
         if raw >= UNDATED:
-            undated += 1
+            undated += n
             continue
-        day = _as_datetime(raw).date()
-        counts[period_of(day, by)] += 1
+        day = to_datetime(raw).date()
+        counts[period_of(day, by)] += n
         starts.append(_period_start(day, by))
     if not starts:
-        return Timeline(by, (), undated)
-    base = Filters(source=filters.source)
-    population = s.matching_all(base) if base.source else reader.all_doc_ids()
+        return Timeline(by, (), undated, count_mentions)
+    population = s.matching(s.everything(Filters(source=filters.source)))
     totals: Counter[str] = Counter()
     for d in population:
         raw = dates[d]
         if raw < UNDATED:
-            totals[period_of(_as_datetime(raw).date(), by)] += 1
+            totals[period_of(to_datetime(raw).date(), by)] += 1
     rows = []
     cur, last = min(starts), max(starts)
     while cur <= last:
@@ -95,20 +97,20 @@ def timeline(s: Searcher, q: Any, filters: Filters, by: str) -> Timeline:
         n, total = counts.get(name, 0), totals.get(name, 0)
         rows.append(TimelineRow(name, n, total, round(n / total, 6) if total else 0.0))
         cur = _next_start(cur, by)
-    return Timeline(by, tuple(rows), undated)
+    return Timeline(by, tuple(rows), undated, count_mentions)
 
 
-def kwic(s: Searcher, q: Any, filters: Filters, width: int, sort: str) -> list[KwicLine]:
+def kwic(s: Searcher, bound: BoundQuery, width: int, sort: str) -> list[KwicLine]:
     """Every occurrence of the query's words in the matching articles, with context."""
-    spec = match_spec(q, s.searcher.reader())
-    reader = s.searcher.reader()
-    dates = columns.dates(reader)
+    spec = s.spec(bound)
+    dates = s.column("date")
     lines: list[tuple[Any, ...]] = []
-    for d in s.matching(q, filters):
-        doc = s.searcher.stored_fields(d)
-        for part, text in enumerate((doc.get("title") or "", doc.get("body") or "")):
+    for d in s.matching(bound):
+        doc = s.reader.stored_fields(d)
+        for part, f in enumerate(("title", "body")):
+            text = doc.get(f) or ""
             flat = " ".join(text.split()) if "\n" in text or "  " in text else text
-            for start, end in find_matches(flat, spec, s.analyzer):
+            for start, end in find_matches(flat, spec.of(f) or spec.body, s.analyzer):
                 left = flat[max(0, start - width):start]
                 right = flat[end:end + width]
                 line = KwicLine(doc["id"], doc.get("date_text"), left, flat[start:end], right)
@@ -122,41 +124,32 @@ def kwic(s: Searcher, q: Any, filters: Filters, width: int, sort: str) -> list[K
     return [t[4] for t in lines]
 
 
-def view(s: Searcher, article_id: str, q: Any | None) -> ArticleView | None:
+def view(s: Searcher, doc: dict[str, Any], bound: BoundQuery | None) -> ArticleView:
     """Return a whole article, with the query's words marked when a query is given."""
-    doc = s.document(article_id)
-    if doc is None:
-        return None
     article = article_of(doc)
-    if q is None:
+    if bound is None:
         return ArticleView(article)
-    spec = match_spec(q, s.searcher.reader())
-    return ArticleView(article, tuple(find_matches(article.title, spec, s.analyzer)),
-                       tuple(find_matches(article.body, spec, s.analyzer)))
+    spec = s.spec(bound)
+    return ArticleView(article, tuple(find_matches(article.title, spec.title, s.analyzer)),
+                       tuple(find_matches(article.body, spec.body, s.analyzer)))
 
 
-def export(s: Searcher, q: Any | None, filters: Filters, sort: str) -> Iterator[Article]:
-    """Yield whole records: of the matches of a query (in rank or date order), or of everything."""
-    if q is None:
-        from whoosh import query
-
-        q = query.Every()
-        if sort == "relevance":
-            sort = "id"
-    if sort == "id":
-        ids = columns.ids(s.searcher.reader())
-        docnums = sorted(s.matching(q, filters), key=lambda d: ids[d])
+def export(s: Searcher, bound: BoundQuery, sort: str, by_id: bool) -> Iterator[Article]:
+    """Yield whole records of the matches, in id order or in rank or date order."""
+    if by_id:
+        ids = s.column("id")
+        docnums: Sequence[int] = sorted(s.matching(bound), key=lambda d: ids[d])
     else:
-        docnums = [d for _, _, d in s.ranked(q, None, filters, sort)]
+        docnums = [r.docnum for r in s.ranked(bound, None, sort)]
     for d in docnums:
-        yield article_of(s.searcher.stored_fields(d))
+        yield article_of(s.reader.stored_fields(d))
 
 
 def stats(s: Searcher, updated: str | None, version: str | None) -> IndexStats:
     """Describe what the index holds."""
-    reader = s.searcher.reader()
-    dates = columns.dates(reader)
-    names = columns.byte_values(reader, "source_name")
+    reader = s.reader
+    dates = s.column("date")
+    names = s.column("source_name")
     n = undated = 0
     lo = hi = None
     sources: Counter[str] = Counter()
@@ -174,7 +167,7 @@ def stats(s: Searcher, updated: str | None, version: str | None) -> IndexStats:
                for root, _, files in os.walk(s.index_dir) for f in files)
     return IndexStats(
         articles=n, undated=undated,
-        first_date=_as_datetime(lo).date().isoformat() if lo is not None else None,
-        last_date=_as_datetime(hi).date().isoformat() if hi is not None else None,
+        first_date=to_datetime(lo).date().isoformat() if lo is not None else None,
+        last_date=to_datetime(hi).date().isoformat() if hi is not None else None,
         sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
         index=str(s.index_dir), size_bytes=size, updated=updated, version=version)

@@ -137,9 +137,7 @@ def preload() -> None:
         import whoosh.fields  # noqa: F401
         import whoosh.filedb.filestore  # noqa: F401
         import whoosh.index  # noqa: F401
-        import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
-        import whoosh.searching  # noqa: F401
     finally:
         for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:

@@ -39,28 +39,31 @@ RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a s
 
 
 def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
-    """Return a faster ``field.index`` for a positional field whose analyzer lists a text's index
-    terms itself (newsgrep's NewsAnalyzer has ``terms(text)``), or None."""
+    """Return a faster ``field.index`` for a field whose analyzer lists a text's terms itself
+    (newsgrep's NewsAnalyzer: ``positions(text)`` for a positional field, ``forms(text)`` for
+    one that records only whether a term occurs), or None to use Whoosh's own."""
     fmt = field.format
     analyzer = field.analyzer
-    terms_of = getattr(analyzer, "terms", None)
-    if type(fmt) is not formats.Positions or not callable(terms_of):
-        return None
     boost = fmt.field_boost
+    if type(fmt) is formats.Existence and callable(getattr(analyzer, "forms", None)):
+        forms_of = analyzer.forms
+
+        def exists(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+            if not isinstance(value, str):
+                raise ValueError(f"{value!r} is not a string")
+            return [(term.encode("utf-8"), 1, boost, b"") for term in forms_of(value)]
+
+        return exists
+    positions_of = getattr(analyzer, "positions", None)
+    if type(fmt) is not formats.Positions or not callable(positions_of):
+        return None
     single: dict[int, bytes] = {}  # the value of a term found once, by its position
 
     def index(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not a string")
-        positions: dict[str, list[int]] = {}
-        for pos, term in enumerate(terms_of(value)):
-            got = positions.get(term)
-            if got is None:
-                positions[term] = [pos]
-            else:
-                got.append(pos)
         out = []
-        for term, p in positions.items():
+        for term, p in positions_of(value).items():
             if len(p) == 1 and p[0] < SINGLE_CACHED:
                 v = single.get(p[0])
                 if v is None:

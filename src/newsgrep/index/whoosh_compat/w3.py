@@ -13,6 +13,7 @@ import pickle
 import re
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
@@ -60,6 +61,7 @@ class SegmentPostings:
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self._lengths: dict[str, bytes] = {}
         self._blocks: dict[tuple[str, bytes], list[tuple[int, int, int, int, int]]] = {}
+        self._values: dict[tuple[str, bytes, int], dict[int, bytes]] = {}
         self.postfile = reader._terms._postfile
 
     def lengths(self, fieldname: str) -> bytes:
@@ -123,6 +125,39 @@ class SegmentPostings:
         """Yield (ids, weights) of each posting block of a term in this segment."""
         for block in self.block_list(fieldname, btext):
             yield self.read_block(block)
+
+    def has(self, fieldname: str, btext: bytes) -> bool:
+        """Tell whether the segment has postings of a term."""
+        return (fieldname, btext) in self.reader
+
+    def ids(self, fieldname: str, btext: bytes) -> list[int]:
+        """Return the segment's document numbers that hold a term (deleted ones included)."""
+        if not self.has(fieldname, btext):
+            return []
+        out: list[int] = []
+        for block in self.block_list(fieldname, btext):
+            out.extend(self.read_block(block)[0])
+        return out
+
+    def value(self, fieldname: str, btext: bytes, docnum: int) -> bytes | None:
+        """Return the posting value (encoded positions) of a term in one document, or None."""
+        if not self.has(fieldname, btext):
+            return None
+        blocks = self.block_list(fieldname, btext)
+        k = bisect_left([b[3] for b in blocks], docnum)
+        if k >= len(blocks):
+            return None
+        key = (fieldname, btext, k)
+        got = self._values.get(key)
+        if got is None:
+            ids, _, vals = self.read_block(blocks[k], values=True)
+            got = self._values[key] = dict(zip(ids, vals))
+        return got.get(docnum)
+
+    def positions(self, fieldname: str, btext: bytes, docnum: int) -> list[int]:
+        """Return a term's positions in one document (none when it is not there)."""
+        value = self.value(fieldname, btext, docnum)
+        return positions(value) if value else []
 
 
 # Where a block's pickled (ids, weights, values) reaches its values: the tuple of encoded

@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsgrep.errors import UsageError
 from newsgrep.index.query.schema import analysis_settings
 from newsgrep.index.store import boilerplate as boilerplate_store
 from newsgrep.index.store import durable
@@ -19,10 +20,12 @@ from newsgrep.index.write.reading import read_all
 from newsgrep.index.write.session import COMMIT_BYTES, WriteSession
 from newsgrep.ingest.files import FoundFile, Walk, walk
 from newsgrep.models import IndexReport, Progress, SilentProgress
+from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 
 def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
-          exclude: Sequence[str]) -> tuple[list[FoundFile], dict[str, FileRecord], list[str]]:
+          exclude: Sequence[str], no_ignore: bool = False
+          ) -> tuple[list[FoundFile], dict[str, FileRecord], list[str]]:
     """Decide which files to read and which are gone, root by root."""
     report = session.report
     to_read: list[FoundFile] = []
@@ -30,8 +33,11 @@ def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
     gone: list[str] = []
     seen: set[str] = set()
     for root in roots:
-        found: Walk = walk(root, include, exclude)
-        report.ignored += found.ignored
+        found: Walk = walk(root, include, exclude, no_ignore)
+        for suffix, n in found.other_types.items():
+            report.other_types[suffix] = report.other_types.get(suffix, 0) + n
+        report.not_articles.extend(found.not_articles)
+        report.excluded += found.excluded
         report.skipped.extend(found.problems)
         known = session.catalog.files_under(str(root))
         for f in found.files:
@@ -52,10 +58,11 @@ def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
 
 def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map: dict[str, str],
                 include: Sequence[str], exclude: Sequence[str], progress: Progress,
-                report: IndexReport, keep_boilerplate: bool | None = None) -> None:
-    session = WriteSession(index_dir, progress, report)
+                report: IndexReport, keep_boilerplate: bool | None = None, no_ignore: bool = False,
+                analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> None:
+    session = WriteSession(index_dir, progress, report, analysis)
     try:
-        to_read, previous, gone = _plan(session, roots, include, exclude)
+        to_read, previous, gone = _plan(session, roots, include, exclude, no_ignore)
         learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate,
                                           jobs)
         to_read, previous = learned.to_read, learned.previous
@@ -74,8 +81,8 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
 def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = None,
                 rebuild: bool = False, field_map: dict[str, str] | None = None,
                 include: Sequence[str] = (), exclude: Sequence[str] = (),
-                progress: Progress | None = None,
-                keep_boilerplate: bool | None = None) -> IndexReport:
+                progress: Progress | None = None, keep_boilerplate: bool | None = None,
+                no_ignore: bool = False, analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> IndexReport:
     """Index files and folders incrementally; rebuild when asked or when settings changed."""
     started = time.perf_counter()
     progress = progress or SilentProgress()
@@ -87,7 +94,7 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
     if exists(index_dir):
         catalog = open_catalog(index_dir)
         try:
-            outdated = catalog.get("settings") != analysis_settings()
+            outdated = catalog.get("settings") != analysis_settings(analysis)
             keep = boilerplate_store.remembered(catalog, keep_boilerplate)
             if outdated:
                 for old in catalog.roots():
@@ -98,7 +105,8 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
 
     def run(into: Path) -> None:
         _index_into(into, roots, jobs=jobs, field_map=dict(field_map or {}), include=include,
-                    exclude=exclude, progress=progress, report=report, keep_boilerplate=keep)
+                    exclude=exclude, progress=progress, report=report, keep_boilerplate=keep,
+                    no_ignore=no_ignore, analysis=analysis)
 
     if (rebuild or outdated) and index_dir.exists():
         if outdated:
@@ -116,20 +124,26 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
 
 @exclusive
 def remove_paths(paths: Sequence[Path], index_dir: Path) -> IndexReport:
-    """Drop the articles of files, or of every file below folders, from the index."""
+    """Drop the articles of files, or of every file below folders, from the index. A path is
+    taken in any spelling (links and .. resolved); one with no indexed articles is an error."""
     started = time.perf_counter()
     report = IndexReport()
     if not exists(index_dir):
         check_current(index_dir, analysis_settings())  # raises the missing-index error
     session = WriteSession(index_dir, SilentProgress(), report)
     try:
-        gone: list[str] = []
+        gone: dict[str, FileRecord] = {}
         for p in paths:
-            gone.extend(session.catalog.files_under(str(p)))
-        gone = list(dict.fromkeys(gone))
-        session.drop_files(gone)
+            found: dict[str, FileRecord] = {}
+            for spelling in dict.fromkeys((os.path.realpath(p), str(p))):
+                found.update(session.catalog.files_under(spelling))
+            if not found:
+                raise UsageError(f"nothing indexed at {p}: no article of the index was read from it")
+            gone.update(found)
+        session.drop_files(list(gone))
+        report.articles = sum(rec.articles for rec in gone.values())
         session.commit()
-        boilerplate_store.forget(session.catalog, gone)
+        boilerplate_store.forget(session.catalog, list(gone))
     finally:
         session.close()
     report.seconds = time.perf_counter() - started

@@ -43,6 +43,7 @@ class FileDone:
     chars: int = 0
     warnings: list[FileProblem] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)
+    empty: int = 0
     error: str | None = None
 
 
@@ -68,7 +69,7 @@ def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, 
             for i, found in task:
                 r = read_file(found, field_map)
                 d = FileDone(i, number, next_docnum(w), warnings=r.warnings, skipped=r.skipped,
-                             error=r.error)
+                             empty=r.empty, error=r.error)
                 for a in r.articles:
                     w.add_document(**article_doc(a))
                     d.ids.append(a.id)
@@ -158,6 +159,7 @@ def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDo
         f = files[d.index]
         session.report.warnings.extend(d.warnings)
         session.report.skipped.extend(d.skipped)
+        session.report.empty += d.empty
         if d.error:
             session.skip(str(f.path), d.error)
             continue

@@ -25,6 +25,7 @@ class FileRead:
     articles: list[Article] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)  # broken records, not indexed
+    empty: int = 0  # records with neither title nor text: not articles
     error: str | None = None
 
 
@@ -38,7 +39,7 @@ def read_file(found: FoundFile, field_map: dict[str, str]) -> FileRead:
             if article.title or article.body:
                 out.articles.append(article)
             else:
-                ctx.warn(f"{article.id}: no title and no text, skipped")
+                out.empty += 1
     except NewsgrepError as exc:
         out.error = str(exc)
     except RecursionError:
@@ -47,8 +48,8 @@ def read_file(found: FoundFile, field_map: dict[str, str]) -> FileRead:
         out.error = f"{found.path}: too large to read"
     out.warnings = ctx.warnings
     out.skipped = ctx.skipped
-    if not out.error and not out.articles and not out.warnings and not out.skipped:
-        out.warnings.append(FileProblem(str(found.path), "empty: no article in it"))
+    if not out.error and not out.articles and not out.skipped:
+        out.warnings.append(FileProblem(str(found.path), "no article in it (empty)"))
     return out
 
 
@@ -70,6 +71,7 @@ def article_doc(a: Article) -> dict[str, Any]:
     """Turn an Article into the fields of a Whoosh document."""
     doc: dict[str, Any] = {
         "id": a.id, "path": a.path, "title": a.title, "body": a.body, "date_text": a.date,
+        "wtitle": a.title, "wbody": a.body,  # the same strings: analysed once for both fields
         "source": a.source or "", "source_key": (a.source or "").lower(), "url": a.url,
         "author": a.author, "lang": a.lang, "extra": a.extra or None,
         "source_name": (a.source or "").encode("utf-8"), "minhash": sketch(a.body),

@@ -28,6 +28,7 @@ from newsgrep.index.whoosh_compat.segments import commit_segments
 from newsgrep.index.write.reading import FileRead, article_doc
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import Article, FileProblem, IndexReport, Progress
+from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 COMMIT_DOCS = int(os.environ.get("NEWSGREP_COMMIT_DOCS", "20000"))  # a durable point at least this often
 COMMIT_BYTES = int(os.environ.get("NEWSGREP_COMMIT_BYTES", str(128 << 20)))
@@ -59,16 +60,17 @@ def collision(article_id: str, owner: str) -> str:
 class WriteSession:
     """One indexing run into one index folder."""
 
-    def __init__(self, index_dir: Path, progress: Progress, report: IndexReport) -> None:
+    def __init__(self, index_dir: Path, progress: Progress, report: IndexReport,
+                 analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> None:
         self.index_dir = index_dir
         self.progress = progress
         self.report = report
         index_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(index_dir)
-        self.ix = durable.open_or_create(index_dir, INDEX_NAME, build_schema)
+        self.ix = durable.open_or_create(index_dir, INDEX_NAME, lambda: build_schema(analysis))
         durable.reconcile(self.ix, self.catalog)
-        self.catalog.set_many({"settings": analysis_settings()})
-        write_settings(index_dir, analysis_settings())
+        self.catalog.set_many({"settings": analysis_settings(analysis)})
+        write_settings(index_dir, analysis_settings(analysis))
         self._writer: Any = None
         self._searcher: Any = None
         self.pending: list[FileRecord] = []
@@ -193,6 +195,7 @@ class WriteSession:
             f = r.found
             self.report.warnings.extend(r.warnings)
             self.report.skipped.extend(r.skipped)
+            self.report.empty += r.empty
             if r.error:
                 self.skip(str(f.path), r.error)
                 self.progress.advance(1, 0, f.size)

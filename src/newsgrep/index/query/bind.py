@@ -1,0 +1,260 @@
+"""Binding: a query's syntax tree -> the index terms it looks up, with what scores them.
+
+Words are analysed as the index analysed its text (a word may be a stopword, and a hyphenated
+word is a phrase of its parts). Wildcards and fuzzy words are expanded over the written forms the
+index holds (``wtitle``/``wbody``: folded, not stemmed), never over stems; with ``variants``,
+each word is expanded to the spellings of the same name the index holds. The statistics come
+from ``reader``, which may be one index's reader or the readers of every shard together (a
+Whoosh MultiReader), so that every shard scores with the whole collection's statistics.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newsgrep.errors import QueryError
+from newsgrep.index.query import ranking
+from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Match, Seq, Terms
+from newsgrep.index.query.ranking import RankingParams
+from newsgrep.index.query.schema import SEARCH_FIELDS, WRITTEN_FIELDS
+from newsgrep.index.query.syntax import Bool, DateRange, Fuzzy, Node, Pattern, Phrase, Word
+from newsgrep.text.analysis import Analyzer, fold
+from newsgrep.text.names import ARTICLES, NameIndex
+
+NAME_GAP = 2  # the words of a name: each at most this many positions after the one before
+_PATTERN_CHARS = re.compile(r"^[\w*?]+$", re.UNICODE)
+_APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
+
+
+def _decode(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+class Binder:
+    """Binds syntax trees against one reader (one index, or all shards together)."""
+
+    def __init__(self, reader: Any, analyzer: Analyzer, params: RankingParams,
+                 variants: bool = False) -> None:
+        self.reader = reader
+        self.analyzer = analyzer
+        self.params = params
+        self.variants = variants
+        self.doc_count = int(reader.doc_count_all())
+        self._names: NameIndex | None = None
+        self._lexicons: dict[str, list[str]] = {}
+
+    # --- vocabulary ------------------------------------------------------------------------------
+
+    def lexicon(self, fieldname: str) -> list[str]:
+        """Return every term of a field (kept for the binder's life)."""
+        got = self._lexicons.get(fieldname)
+        if got is None:
+            got = self._lexicons[fieldname] = [_decode(t) for t in self.reader.lexicon(fieldname)]
+        return got
+
+    def names(self) -> NameIndex:
+        """Return the written words of titles and bodies grouped for spelling variants."""
+        if self._names is None:
+            words = set(self.lexicon("wtitle")) | set(self.lexicon("wbody"))
+            self._names = NameIndex.of(sorted(words))
+        return self._names
+
+    def _df(self, fields: Sequence[str], terms: Iterable[str]) -> tuple[int, list[int]]:
+        per_field = []
+        for f in fields:
+            df = 0
+            for t in terms:
+                try:
+                    df = max(df, int(self.reader.doc_frequency(f, t)))
+                except (KeyError, ValueError):  # a field the index lacks, a term it cannot hold
+                    continue
+            per_field.append(df)
+        return max(per_field, default=0), per_field
+
+    def terms(self, fields: tuple[str, ...], terms: Iterable[str], label: str, *, kind: str = "word",
+              written: Iterable[str] | None = None, wfields: tuple[str, ...] = ()) -> Terms:
+        """Make a Terms node with its idf from the statistics."""
+        ts = tuple(sorted(set(terms)))
+        df, per_field = self._df(fields, ts)
+        p, n = self.params, self.doc_count
+        return Terms(fields, ts, label, ranking.idf(p, n, df) if ts else 0.0,
+                     tuple(ranking.idf(p, n, d) for d in per_field) if ts else (),
+                     written=tuple(sorted(set(written))) if written is not None else None,
+                     wfields=wfields, kind=kind)
+
+    # --- the tree --------------------------------------------------------------------------------
+
+    def bind(self, node: Node, text: str) -> BoundQuery:
+        """Bind a syntax tree; raise QueryError when nothing in it can be searched for."""
+        root = self._node(node)
+        if root is None:
+            raise QueryError(f"the query {text!r} has no searchable words (only stopwords?)")
+        fields = {"title", "body", "source", "author"}
+        avgs = {}
+        for f in sorted(fields):
+            try:
+                total = float(self.reader.field_length(f))
+            except (KeyError, ValueError):
+                total = 0.0
+            avgs[f] = total / self.doc_count if self.doc_count else 0.0
+        return BoundQuery(root, text, avgs, self.doc_count)
+
+    def _node(self, node: Node) -> Bound | None:
+        if isinstance(node, Bool):
+            return self._bool(node)
+        if isinstance(node, DateRange):
+            return Dates(node.start, node.end, node.text)
+        if isinstance(node, Word):
+            return self._word(node.text, node.field, node.col)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Pattern):
+            return self._pattern(node)
+        return self._fuzzy(node)
+
+    def _bool(self, node: Bool) -> Bound | None:
+        must = [b for b in map(self._node, node.must) if b is not None]
+        should = [b for b in map(self._node, node.should) if b is not None]
+        must_not = [b for b in map(self._node, node.must_not) if b is not None]
+        if not must and not should:
+            return Match(must_not=tuple(must_not)) if must_not else None
+        must, should = self._query_tf(must), self._query_tf(should)
+        if len(must) + len(should) == 1 and not must_not:
+            return (must or should)[0]
+        return Match(tuple(must), tuple(should), tuple(must_not))
+
+    def _query_tf(self, nodes: list[Bound]) -> list[Bound]:
+        """Merge a word typed several times into one that counts as often."""
+        counts = Counter(nodes)
+        out: list[Bound] = []
+        for n in dict.fromkeys(nodes):
+            k = counts[n]
+            if k > 1 and self.params.query_tf and isinstance(n, (Terms, Seq)):
+                from dataclasses import replace
+
+                n = replace(n, boost=n.boost * k)
+            out.append(n)
+        return out
+
+    # --- words and phrases -----------------------------------------------------------------------
+
+    def _fields(self, field: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the fields a word is searched in, and where their written forms are."""
+        if field is None:
+            return SEARCH_FIELDS, tuple(WRITTEN_FIELDS[f] for f in SEARCH_FIELDS)
+        if field in WRITTEN_FIELDS:
+            return (field,), (WRITTEN_FIELDS[field],)
+        return (field,), (field,)  # source, author: their terms are written forms
+
+    def _word(self, text: str, field: str | None, col: int) -> Bound | None:
+        return self._words(text, field, None, label=text)
+
+    def _phrase(self, node: Phrase) -> Bound | None:
+        text = node.text
+        if self.variants and node.field is None:
+            return self._name(text, node.slop)
+        return self._words(text, node.field, node.slop, label=f'"{text}"')
+
+    def _words(self, text: str, field: str | None, slop: int | None, label: str) -> Bound | None:
+        fields, wfields = self._fields(field)
+        tokens = list(self.analyzer.tokens(text))
+        written_field = fields[0] in ("source", "author")
+        kept = [t for t in tokens if (t.written if written_field else t.term)]
+        if not kept:
+            return None
+        if self.variants and field is None:
+            if len(kept) == 1:
+                return self._variant(kept[0].written, label)
+            return self._name(text, slop)
+        parts = [self.terms(fields, [t.written if written_field else t.term or ""],
+                            t.written if written_field else text[t.start:t.end], kind="word" if field is None else "field")
+                 for t in kept]
+        if len(parts) == 1:
+            return parts[0]
+        first = kept[0].pos
+        return Seq(tuple(parts), tuple(t.pos - first for t in kept), slop, label)
+
+    def _stems(self, written: Iterable[str]) -> list[str]:
+        term = self.analyzer.term
+        return [t for t in map(term, written) if t]
+
+    # --- wildcards, fuzzy words, spelling variants ------------------------------------------------
+
+    def _pattern(self, node: Pattern) -> Bound | None:
+        fields, wfields = self._fields(node.field)
+        pattern = unicodedata.normalize("NFKD", node.text.lower())
+        pattern = "".join(c for c in pattern if not unicodedata.combining(c))
+        pattern = _APOSTROPHES.sub("", pattern)
+        if not _PATTERN_CHARS.match(pattern):
+            bad = next(c for c in pattern if not (c.isalnum() or c in "*?_"))
+            raise QueryError(f"a wildcard word is one word: {node.text!r} holds {bad!r} (column {node.col})")
+        if not any(c.isalnum() for c in pattern):
+            raise QueryError(f"a wildcard needs a letter or digit: {node.text!r} (column {node.col})")
+        regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+                           + r"\Z", re.DOTALL)
+        prefix = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        found: set[str] = set()
+        for wf in wfields:
+            if prefix:
+                words = (_decode(t) for t in self.reader.expand_prefix(wf, prefix))
+            else:
+                words = iter(self.lexicon(wf))
+            found.update(w for w in words if regex.match(w))
+        return self._expansion(node.text, fields, wfields, found, "wildcard")
+
+    def _fuzzy(self, node: Fuzzy) -> Bound | None:
+        fields, wfields = self._fields(node.field)
+        word = fold(node.text)
+        if not word:
+            raise QueryError(f"a fuzzy word needs a letter or digit: {node.text!r} (column {node.col})")
+        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.process import extract
+
+        found: set[str] = set()
+        for wf in wfields:
+            lexicon = self.lexicon(wf)
+            hits = extract(word, lexicon, scorer=Levenshtein.distance, score_cutoff=node.maxdist,
+                           limit=None)
+            found.update(w for w, _, _ in hits)
+        return self._expansion(f"{node.text}~{node.maxdist}", fields, wfields, found, "fuzzy")
+
+    def _expansion(self, label: str, fields: tuple[str, ...], wfields: tuple[str, ...],
+                   written: set[str], kind: str) -> Terms:
+        if fields == wfields:  # source, author: the terms are the written forms
+            return self.terms(fields, written, label, kind=kind)
+        return self.terms(fields, self._stems(written), label, kind=kind, written=written,
+                          wfields=wfields)
+
+    def _variant(self, written: str, label: str) -> Terms:
+        found = set(self.names().variants(written))
+        return self._expansion(label, SEARCH_FIELDS, tuple(WRITTEN_FIELDS.values()), found, "variants")
+
+    def _name(self, text: str, slop: int | None) -> Bound | None:
+        """A name of several words in all its spellings: the words in order, each at most
+        NAME_GAP positions after the one before (an article or one word between), or run
+        together in one word."""
+        words = [t.written for t in self.analyzer.tokens(text) if t.written]
+        core = [w for w in words if w not in ARTICLES] or words
+        if not core:
+            return None
+        if len(core) == 1:
+            return self._variant(core[0], f'"{text}"')
+        parts = tuple(self._variant(w, w) for w in core)
+        seq = Seq(parts, tuple(range(len(parts))), max(NAME_GAP, slop or 0), f'"{text}"', ordered=True)
+        joined = self.names().joined(core)
+        if not joined:
+            return seq
+        return Match(should=(seq, self._expansion(f'"{text}" (run together)', SEARCH_FIELDS,
+                                                   tuple(WRITTEN_FIELDS.values()), set(joined),
+                                                   "variants")))
+
+
+def bind(node: Node, text: str, reader: Any, analyzer: Analyzer,
+         params: RankingParams = ranking.DEFAULT_RANKING, variants: bool = False) -> BoundQuery:
+    """Bind a syntax tree against a reader (one index, or every shard's together)."""
+    return Binder(reader, analyzer, params, variants).bind(node, text)
+

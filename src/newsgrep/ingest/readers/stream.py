@@ -1,0 +1,168 @@
+"""Streaming input for the export readers: bytes, text, lines and HTML elements, a piece at a time."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from newsgrep.errors import ReadError
+
+HEAD = 65536  # what the sniffers and the encoding guess look at
+CHUNK = 1 << 20  # what one read hands a parser
+
+_DECLARED = re.compile(rb"""(?:<meta[^>]+charset\s*=\s*["']?\s*|<\?xml[^>]+encoding\s*=\s*["'])([\w.:-]+)""",
+                       re.IGNORECASE)
+# What browsers read these labels as (the WHATWG Encoding Standard).
+_BROWSER = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+            "ascii": "cp1252", "iso-8859-9": "cp1254", "gb2312": "gbk", "x-sjis": "shift_jis"}
+
+
+@contextmanager
+def open_binary(path: Path) -> Iterator[IO[bytes]]:
+    """Open a file for streaming reads, gunzipping ``.gz`` files on the fly."""
+    try:
+        raw: IO[bytes] = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+    except OSError as exc:
+        raise ReadError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        yield raw
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise ReadError(f"{path}: broken gzip file ({exc})") from exc
+    finally:
+        raw.close()
+
+
+def head_bytes(path: Path, size: int = HEAD) -> bytes:
+    """Read the first bytes of a file (gunzipped), for sniffing."""
+    with open_binary(path) as f:
+        return f.read(size)
+
+
+def _valid_utf8_prefix(head: bytes) -> bool:
+    for cut in range(4):
+        try:
+            head[:len(head) - cut].decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def guess_encoding(head: bytes) -> str:
+    """Choose the codec for a whole file from its first bytes.
+
+    UTF-8 (its stray invalid bytes read as Windows-1252 by the error handler) unless the start is
+    not UTF-8 at all; then the declared charset (as browsers read it), else Windows-1252 for
+    mostly-ASCII text, else charset-normalizer's guess.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.isascii() or _valid_utf8_prefix(head):
+        return "utf-8"
+    if any(ord(c) > 127 for c in head.decode("utf-8", errors="ignore")):
+        return "utf-8"  # UTF-8 with a few stray Latin-1 bytes
+    m = _DECLARED.search(head[:8192])
+    if m:
+        label = m[1].decode("ascii", "replace").lower()
+        label = _BROWSER.get(label, label)
+        try:
+            if codecs.lookup(label).name != "utf-8":
+                head.decode(label)
+                return label
+        except (LookupError, UnicodeDecodeError):
+            pass
+    high = sum(1 for b in head if b >= 128)
+    if high <= len(head) // 20:
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    return best.encoding if best is not None else "cp1252"
+
+
+@contextmanager
+def open_text(path: Path, encoding: str | None = None) -> Iterator[IO[str]]:
+    """Open a file as a text stream with universal newlines, its encoding guessed from its start."""
+    enc = encoding or guess_encoding(head_bytes(path))
+    with open_binary(path) as raw:
+        text = io.TextIOWrapper(raw, encoding=enc, errors="newsgrep-cp1252", newline=None)  # type: ignore[arg-type]
+        try:
+            yield text
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"{path}: cannot decode as {enc} ({exc})") from exc
+
+
+def iter_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """Yield a file's lines without their line ends, one at a time."""
+    with open_text(path, encoding) as f:
+        for line in f:
+            yield line.rstrip("\n")
+
+
+def html_elements(path: Path, tags: tuple[str, ...] | None = None) -> Iterator[Any]:
+    """Parse an HTML file in pieces and yield each element as it closes (all, or those of ``tags``).
+
+    The caller reads what it needs and then calls :func:`release` on what it is done with, so the
+    tree never holds more than the element being read.
+    """
+    import lxml.etree  # type: ignore[import-untyped]
+
+    parser = lxml.etree.HTMLPullParser(events=("end",), tag=tags, recover=True,
+                                       remove_comments=True, huge_tree=True)
+    with open_text(path) as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            parser.feed(chunk)
+            for _, el in parser.read_events():
+                yield el
+    parser.close()
+    for _, el in parser.read_events():
+        yield el
+
+
+def release(el: Any) -> None:
+    """Free an element the reader is done with, and the siblings that came before it."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def text_of(el: Any) -> str:
+    """The text of an element, a line break for each <br>, <p> and block element."""
+    parts: list[str] = []
+    _collect(el, parts)
+    return "".join(parts)
+
+
+_BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+                     "blockquote", "section", "article", "header", "footer", "ul", "ol", "pre"})
+
+
+def _collect(el: Any, parts: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    tag = tag.rsplit("}", 1)[-1].lower()
+    if tag in ("script", "style", "noscript", "template"):
+        return
+    if tag in _BLOCKS:
+        parts.append("\n")
+    if el.text and isinstance(el.tag, str):
+        parts.append(el.text)
+    for child in el:
+        _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if tag in _BLOCKS and tag != "br":
+        parts.append("\n")

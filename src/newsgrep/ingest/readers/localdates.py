@@ -63,7 +63,27 @@ def parse_local_date(text: str | None, langs: tuple[str, ...] = INTERFACE_LANGS)
     return _parse(text, tuple(langs))
 
 
+def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tuple[date | datetime | None, str]:
+    """Read a date line that may end in edition words ("December 19, 1991, Sunday, Late Edition"):
+    the date, and what follows it."""
+    words = text.split()
+    if not 0 < len(words) <= 14:
+        return None, text
+    got = parse_local_date(text, langs)
+    if got is not None:
+        return got, ""
+    parts = text.split(",")
+    for k in range(len(parts) - 1, 0, -1):
+        got = parse_local_date(",".join(parts[:k]), langs)
+        if got is not None:
+            return got, ",".join(parts[k:]).strip()
+    for k in range(len(words) - 1, 2, -1):  # "November 5, 2002 Tuesday Final Edition"
+        got = parse_local_date(" ".join(words[:k]), langs)
+        if got is not None:
+            return got, " ".join(words[k:])
+    return None, text
+
+
 def looks_like_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> bool:
     """Tell whether a short line is a date (with its weekday, time and edition words at most)."""
-    words = text.split()
-    return 0 < len(words) <= 12 and parse_local_date(text, langs) is not None
+    return split_date_line(text, langs)[0] is not None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import lang_code, local_date, make_article, word_count
-from newsgrep.ingest.readers.localdates import looks_like_date_line
+from newsgrep.ingest.readers.localdates import looks_like_date_line, split_date_line
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -87,6 +87,20 @@ def _date_index(blocks: list[Block]) -> int | None:
     return None
 
 
+def _merge_labels(blocks: list[Block]) -> list[Block]:
+    """Join a field whose label stands alone ("CORRECTION:") with the paragraph that follows it."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label is not None and not prev.value and b.label is None \
+                and not b.centred and prev.label not in BODY:
+            prev.value = b.text
+            prev.lines = prev.lines + b.lines
+            continue
+        out.append(b)
+    return out
+
+
 def _is_copyright(line: str) -> bool:
     return bool(_COPYRIGHT.match(line)) or "rights reserved" in line.lower()
 
@@ -94,6 +108,7 @@ def _is_copyright(line: str) -> bool:
 def parse_blocks(blocks: list[Block], ctx: FileContext, n: int, where: str) -> Article:
     """Turn the blocks of the n-th document into an Article."""
     doc = _Doc()
+    blocks = _merge_labels(blocks)
     d = _date_index(blocks)
     if d is not None:
         end = d + 1
@@ -115,6 +130,10 @@ def parse_blocks(blocks: list[Block], ctx: FileContext, n: int, where: str) -> A
                 date_text, more = one_line(" ".join(b.lines[:2])), b.lines[2:]
             if more and re.match(r"^\s*\d{1,2}[:.]\d{2}\b", more[0]):  # "13:38 Central European Time"
                 date_text = f"{date_text} {one_line(more.pop(0))}"
+            got, tail = split_date_line(date_text)
+            if got is not None and tail:
+                date_text = date_text[:len(date_text) - len(tail)].rstrip(" ,")
+                more.insert(0, tail)
             if more:
                 edition = one_line(" ".join(more))
         elif b.label is not None:

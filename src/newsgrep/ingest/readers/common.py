@@ -41,7 +41,12 @@ def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str 
     """Build the n-th (1-based) Article of an export: text cleaned, a title even when the record has
     none, the export's id or ``file_id#n``, empty extras left out."""
     text = clean_text(body or "")
-    head = one_line(title or "") or first_sentence(text)
+    head = one_line(title or "")
+    if head and text.startswith(head):  # a body that repeats the headline as its first line
+        first, _, rest = text.partition("\n")
+        if one_line(first) == head:
+            text = rest.lstrip("\n")
+    head = head or first_sentence(text)
     kept = {k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})}
     return Article(
         id=one_line(id or "") or f"{ctx.file_id}#{n}",
@@ -121,3 +126,22 @@ class _LazyNames(dict[str, str]):
 
 
 _LANG_NAMES = _LazyNames()
+
+
+def html_text(markup: str | None) -> str:
+    """Take the text of an HTML fragment (a ninjs body, a NewsML inlineData), a line per paragraph."""
+    if not markup or not markup.strip():
+        return ""
+    if "<" not in markup:
+        import html
+
+        return html.unescape(markup)
+    import lxml.html  # type: ignore[import-untyped]
+
+    from newsgrep.ingest.readers.stream import text_of
+
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return markup
+    return text_of(root)

@@ -12,7 +12,7 @@ INTERFACE_LANGS = ("en", "de", "fr", "nl", "da", "es", "it", "pt", "sv", "nb", "
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}\s?[:h.]\s?\d{2}(?!\d)|\d\s?[AaPp]\.?[Mm]\b")
+_TIME = re.compile(r"(?<![\d.])\d{1,2}\s?[:h]\s?\d{2}(?!\d)|\d\s?[AaPp]\.?[Mm]\b")
 _NOISE = re.compile(r"[()]")
 _SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": True,
              "TIMEZONE": "UTC", "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"}

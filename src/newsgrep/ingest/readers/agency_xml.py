@@ -37,7 +37,7 @@ def encoding_override(path: Any) -> str | None:
 def iter_items(ctx: FileContext, tags: tuple[str, ...]) -> Iterator[Any]:
     """Parse an XML file as a stream and yield each element whose local name is in ``tags``,
     with namespaces stripped from its subtree; each is freed once the caller moves on."""
-    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.etree
 
     enc = encoding_override(ctx.path)
     with open_binary(ctx.path) as raw:

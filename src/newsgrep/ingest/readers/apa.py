@@ -27,7 +27,6 @@ def _entry(lines: list[str], ctx: FileContext, n: int) -> Article | None:
     m = SOURCE_LINE.match(lines[0])
     if not m:
         return None
-    where = f"entry {n}"
     rest = [ln.strip() for ln in lines[1:]]
     section = None
     if m[7]:

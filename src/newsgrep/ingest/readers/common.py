@@ -119,7 +119,7 @@ def _lang_names() -> dict[str, str]:
 
 
 class _LazyNames(dict[str, str]):
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         if not self:
             self.update(_lang_names())
         return super().get(key, default)
@@ -136,7 +136,7 @@ def html_text(markup: str | None) -> str:
         import html
 
         return html.unescape(markup)
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html
 
     from newsgrep.ingest.readers.stream import text_of
 

@@ -37,7 +37,7 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
 
     cleaned = _NOISE.sub(" ", text).strip()
     try:
-        got = dateparser.parse(cleaned, languages=list(langs), settings=_SETTINGS)  # type: ignore[arg-type]
+        got: datetime | None = dateparser.parse(cleaned, languages=list(langs), settings=_SETTINGS)
     except (ValueError, OverflowError, LookupError):
         got = None
     if got is None and m:
@@ -45,8 +45,10 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
     if got is None:
         return None
     if not _TIME.search(text):
-        return got.date()
-    return got.astimezone(timezone.utc)
+        day: date = got.date()
+        return day
+    utc: datetime = got.astimezone(timezone.utc)
+    return utc
 
 
 def parse_local_date(text: str | None, langs: tuple[str, ...] = INTERFACE_LANGS) -> date | datetime | None:

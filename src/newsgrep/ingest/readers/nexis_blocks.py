@@ -20,7 +20,8 @@ from newsgrep.text.clean import one_line
 # "1 of 240 DOCUMENTS", "1 of 1 DOCUMENT", "12 von 49 DOKUMENTEN", "3 sur 10 DOCUMENTS"
 SEPARATOR = re.compile(r"^\s*(\d+)\s+\S{1,5}\s+(\d+)\s+DO[CK]U?MENT\w*\s*$", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*([A-ZÄÖÜÉÈÀÇÅØÆÑ][A-ZÄÖÜÉÈÀÇÅØÆÑ0-9\-/ ]{0,28}[A-ZÄÖÜÉÈÀÇÅØÆÑ]):[ \t\u00a0]*(.*)$")
-HEADLINE = {"HEADLINE", "LEADALL", "LEAD", "KOP", "TITEL", "TITRE", "TITULAR", "TITLE", "OVERSKRIFT", "TITOLO", "SCHLAGZEILE"}
+HEADLINE = {"HEADLINE", "LEADALL", "LEAD", "KOP", "TITEL", "TITRE", "TITULAR", "TITLE", "OVERSKRIFT", "TITOLO",
+            "SCHLAGZEILE"}
 BODY = {"BODY", "TEXT", "TEKST", "TEXTE", "TEXTO", "TESTO", "CORPS"}
 LENGTH = {"LENGTH", "LÄNGE", "LONGUEUR", "LENGTE", "LONGITUD", "LÆNGDE", "LUNGHEZZA", "LÄNGD"}
 AUTHOR = {"BYLINE", "AUTOR", "AUTEUR", "AUTHOR", "SIGNATURE", "BY", "FORFATTER", "AUTORE"}

@@ -25,7 +25,7 @@ _PCT = re.compile(r"\s*\(\d{1,3}%\)")
 
 def _paragraphs(ctx: FileContext) -> Iterator[tuple[str, bool]]:
     """Yield each paragraph's text and whether it carries a bookmark end, clearing as it goes."""
-    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.etree
 
     try:
         archive = zipfile.ZipFile(ctx.path)

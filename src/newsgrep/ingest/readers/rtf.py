@@ -86,7 +86,7 @@ def rtf_lines(path: Path) -> Iterator[str]:
         body = piece.rstrip()
         if body.endswith("}"):
             body = body[:-1]  # the document's own closing brace, in the last piece
-        text = rest + rtf_to_text(header + body + "}", errors="replace")
+        text = rest + rtf_to_text(header + body + "}", errors="replace")  # type: ignore[no-untyped-call]
         lines = text.split("\n")
         rest = lines.pop()
         yield from lines

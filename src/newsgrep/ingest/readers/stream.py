@@ -28,7 +28,8 @@ _BROWSER = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us
 def open_binary(path: Path) -> Iterator[IO[bytes]]:
     """Open a file for streaming reads, gunzipping ``.gz`` files on the fly."""
     try:
-        raw: IO[bytes] = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+        raw: IO[bytes] = (gzip.open(path, "rb") if path.suffix.lower() == ".gz"  # type: ignore[assignment]
+                          else open(path, "rb"))
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
     try:
@@ -94,7 +95,7 @@ def open_text(path: Path, encoding: str | None = None) -> Iterator[IO[str]]:
     """Open a file as a text stream with universal newlines, its encoding guessed from its start."""
     enc = encoding or guess_encoding(head_bytes(path))
     with open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding=enc, errors="newsgrep-cp1252", newline=None)  # type: ignore[arg-type]
+        text = io.TextIOWrapper(raw, encoding=enc, errors="newsgrep-cp1252", newline=None)
         try:
             yield text
         except UnicodeDecodeError as exc:
@@ -114,7 +115,7 @@ def html_elements(path: Path, tags: tuple[str, ...] | None = None) -> Iterator[A
     The caller reads what it needs and then calls :func:`release` on what it is done with, so the
     tree never holds more than the element being read.
     """
-    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.etree
 
     parser = lxml.etree.HTMLPullParser(events=("end",), tag=tags, recover=True,
                                        remove_comments=True, huge_tree=True)

@@ -26,7 +26,7 @@ LDC_SOURCES = {"NYT": "New York Times News Service", "APW": "Associated Press Wo
                "LTW": "Los Angeles Times/Washington Post Newswire", "CNA": "Central News Agency of Taiwan",
                "WPB": "Washington Post/Bloomberg Newswire"}
 _LANGS = {"ENG": "en", "SPA": "es", "FRE": "fr", "ARB": "ar", "CMN": "zh"}
-_REUTERS_DATE = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{4})\s+(\d\d):(\d\d):(\d\d)")
+_REUTERS_DATE = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{4})\s+(\d+):(\d\d):(\d\d)")
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _SIGN_OFF = re.compile(r"\s*\bReuter\s*$", re.IGNORECASE)
 

@@ -47,7 +47,7 @@ def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str 
         if one_line(first) == head:
             text = rest.lstrip("\n")
     head = head or first_sentence(text)
-    kept = {k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})}
+    kept = {k: _plain(v) for k, v in (extra or {}).items() if v not in (None, "", [], {})}
     return Article(
         id=one_line(id or "") or f"{ctx.file_id}#{n}",
         path=str(ctx.path),
@@ -60,6 +60,20 @@ def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str 
         lang=one_line(lang or "").lower() or None,
         extra=kept or None,
     )
+
+
+def _plain(value: Any) -> Any:
+    """Make an extra value plain JSON data: lxml's string results are str subclasses that the
+    index's restricted unpickler rightly refuses."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return str(value)
 
 
 def local_date(ctx: FileContext, text: str | None, where: str,

@@ -342,7 +342,7 @@ def test_index_and_export_every_sample(formats_index: Path) -> None:
     by_file: dict[str, int] = {}
     for r in records:
         by_file[Path(r["path"]).name] = by_file.get(Path(r["path"]).name, 0) + 1
-    for folder, name, count, undated in SAMPLES:
+    for _folder, name, count, undated in SAMPLES:
         if name in DUPLICATES:
             assert name not in by_file
             continue

@@ -28,7 +28,9 @@ _SIGN_OFF = re.compile(r"^(?:dpa|AP|afp)(?: [a-z]{2,4})+$")
 def sniff(head: str) -> bool:
     """Tell whether a text file starts like an agency wire story (SOH ... STX)."""
     start = head[:64]
-    return SOH in start and STX in head[:2048]
+    sample = head[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\x0c")
+    return SOH in start and STX in head[:2048] and "\x00" not in sample and controls < len(sample) * 0.05
 
 
 def _messages(ctx: FileContext) -> Iterator[tuple[int, str]]:

@@ -79,7 +79,7 @@ def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tupl
         got = parse_local_date(",".join(parts[:k]), langs)
         if got is not None:
             return got, ",".join(parts[k:]).strip()
-    for k in range(len(words) - 1, 2, -1):  # "November 5, 2002 Tuesday Final Edition"
+    for k in range(len(words) - 1, max(2, len(words) - 8), -1):  # "November 5, 2002 Tuesday Final Edition"
         got = parse_local_date(" ".join(words[:k]), langs)
         if got is not None:
             return got, " ".join(words[k:])

@@ -83,6 +83,8 @@ def _date_index(blocks: list[Block]) -> int | None:
                 return None
             continue
         first = one_line(b.lines[0])
+        if _is_copyright(first) or _URL.match(first):
+            continue
         if looks_like_date_line(first) or (len(b.lines) > 1 and looks_like_date_line(one_line(" ".join(b.lines[:2])))):
             return i
     return None

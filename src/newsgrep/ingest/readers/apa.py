@@ -10,7 +10,7 @@ from typing import Any
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import local_date, make_article
 from newsgrep.ingest.readers.rtf import rtf_lines
-from newsgrep.ingest.readers.stream import html_elements, release, text_of
+from newsgrep.ingest.readers.stream import html_segments, parse_fragment, text_of
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -19,6 +19,7 @@ from newsgrep.text.clean import one_line
 SOURCE_LINE = re.compile(r'^\s*(?:"([^"]+)"|(\S[^"]{0,80}?))\s*(?:Nr\.\s*([\w/.-]+)\s*)?vom\s+(\d{1,2}\.\d{1,2}\.\d{4})'
                          r'(?:\s+(\d{1,2}[.:]\d{2})\s*Uhr)?(?:\s+(?:Seite:?|S\.)\s*([\w-]+))?\s*(.*)$')
 _DISCLAIMER = "Der gegenständliche Text ist eine Abschrift"
+_ENTRY = re.compile(r"""<div\s+class\s*=\s*["']?eintrag""", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*Ressort:\s*(.*)$")
 
 
@@ -74,12 +75,14 @@ def read_apa_rtf(ctx: FileContext) -> Iterator[Article]:
 def read_apa_html(ctx: FileContext) -> Iterator[Article]:
     """Read an APA-DeFacto print view, one article per <div class="eintrag">."""
     n = 0
-    for el in html_elements(ctx.path, ("div",)):
-        if "eintrag" not in (el.get("class") or "").split():
+    for piece in html_segments(ctx.path, _ENTRY):
+        root = parse_fragment(piece) if _ENTRY.match(piece) else None
+        el = next((d for d in root.iter("div") if "eintrag" in (d.get("class") or "").split()), None) \
+            if root is not None else None
+        if el is None:
             continue
         n += 1
         yield from _defacto(el, ctx, n)
-        release(el)
 
 
 def _defacto(div: Any, ctx: FileContext, n: int) -> Iterator[Article]:

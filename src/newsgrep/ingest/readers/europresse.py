@@ -9,7 +9,7 @@ from typing import Any
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import local_date, make_article
 from newsgrep.ingest.readers.localdates import parse_local_date
-from newsgrep.ingest.readers.stream import html_elements, release, text_of
+from newsgrep.ingest.readers.stream import head_bytes, html_segments, parse_fragment, text_of
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -65,14 +65,21 @@ def _document(el: Any, ctx: FileContext, n: int) -> Article:
                         extra={"section": section, "pages": pages})
 
 
+_NEW = re.compile(r"<article\b", re.IGNORECASE)
+_OLD = re.compile(r"""<span\s+class\s*=\s*["']?DocPublicationName""", re.IGNORECASE)
+
+
 def read_europresse(ctx: FileContext) -> Iterator[Article]:
-    """Read a Europresse HTML export, one article per <article> (or per old-layout table cell)."""
+    """Read a Europresse HTML export, one article per <article> (new layout) or per publication
+    name (old layout), piece by piece."""
+    head = head_bytes(ctx.path).decode("utf-8", "replace")
+    marker = _NEW if _NEW.search(head) and "DocPublicationName" in head else _OLD
     n = 0
-    for el in html_elements(ctx.path, ("article", "td")):
-        if el.tag == "td" and not any("DocPublicationName" in (c.get("class") or "") for c in el):
+    for piece in html_segments(ctx.path, marker):
+        if not marker.match(piece):
             continue
-        if el.tag == "article" and not _by_class(el, "DocPublicationName"):
+        root = parse_fragment(piece)
+        if root is None or not _by_class(root, "DocPublicationName"):
             continue
         n += 1
-        yield _document(el, ctx, n)
-        release(el)
+        yield _document(root, ctx, n)

@@ -8,7 +8,7 @@ from typing import Any
 
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import lang_code, local_date, make_article, word_count
-from newsgrep.ingest.readers.stream import html_elements, release, text_of
+from newsgrep.ingest.readers.stream import html_segments, parse_fragment, text_of
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -122,19 +122,23 @@ def _table_view(div: Any, ctx: FileContext, n: int) -> Article:
                                "companies": fields.get("CO"), "publisher": fields.get("PUB")})
 
 
+# Each article's own <div class="article xxArticle"> (the outer <div class="article"> has no language class).
+_MARKER = re.compile(r"""<div\b[^>]*\bclass\s*=\s*["']article\s+[a-z]+Article""", re.IGNORECASE)
+
+
 def read_factiva_html(ctx: FileContext) -> Iterator[Article]:
-    """Read a saved Factiva page, one article per <div class="article xxArticle">."""
+    """Read a saved Factiva page, one article per <div class="article xxArticle">, piece by piece."""
     n = 0
-    for el in html_elements(ctx.path, ("div",)):
-        classes = (el.get("class") or "").split()
-        if "article" not in classes or not any(_ARTICLE_CLASS.match(c) for c in classes):
+    for piece in html_segments(ctx.path, _MARKER):
+        if not _MARKER.match(piece):
+            continue  # the page before the first article
+        root = parse_fragment(piece)
+        divs = root.iter("div") if root is not None else iter(())
+        div = next((d for d in divs if any(_ARTICLE_CLASS.match(c) for c in (d.get("class") or "").split())), None)
+        if div is None:
             continue
         n += 1
-        parent = el.getparent()
-        outer = parent.get("id") if parent is not None else None
-        outer_id = outer.removeprefix("article-") if outer and outer.startswith("article-") else None
-        if el.find(".//td[@class='index']") is not None:
-            yield _table_view(el, ctx, n)
+        if div.find(".//td[@class='index']") is not None:
+            yield _table_view(div, ctx, n)
         else:
-            yield _article_view(el, ctx, n, outer_id)
-        release(el)
+            yield _article_view(div, ctx, n, None)

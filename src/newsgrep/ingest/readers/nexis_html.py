@@ -8,7 +8,7 @@ from typing import Any
 
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.nexis_blocks import SEPARATOR, Block, parse_blocks
-from newsgrep.ingest.readers.stream import html_elements, release, text_of
+from newsgrep.ingest.readers.stream import html_segments, parse_fragment, text_of
 from newsgrep.models import Article
 
 _CENTRED_CLASS = re.compile(r"\.([\w-]+)\s*\{[^}]*text-align:\s*center", re.IGNORECASE)
@@ -35,35 +35,27 @@ def _blocks(div: Any, centred_classes: set[str]) -> list[Block]:
     return out
 
 
+_MARKER = re.compile(r"""<a\s+name\s*=\s*["']?DOC_ID""", re.IGNORECASE)
+
+
 def read_nexis_html(ctx: FileContext) -> Iterator[Article]:
     """Read a LexisNexis HTML download, one article per document (the cover page left out)."""
     centred: set[str] = set()
-    doc: list[Block] | None = None
     n = 0
-    start = 0
-    for el in html_elements(ctx.path):
-        tag = _tag(el)
-        if tag == "style":
-            centred.update(_CENTRED_CLASS.findall(el.text or ""))
+    for piece in html_segments(ctx.path, _MARKER):
+        if not _MARKER.match(piece):  # the page head (its CSS says which classes are centred) and cover
+            for style in re.findall(r"<style[^>]*>(.*?)</style>", piece, re.IGNORECASE | re.DOTALL):
+                centred.update(_CENTRED_CLASS.findall(style))
             continue
-        parent = el.getparent()
-        if parent is None or _tag(parent) != "body":
+        root = parse_fragment(piece)
+        if root is None:
             continue
-        name = el.get("name") or ""
-        if tag == "a" and name.upper().startswith("DOC_ID"):
-            if doc is not None:
-                n += 1
-                yield from _emit(doc, ctx, n, start)
-            doc = []
-            start += 1
-        elif tag in ("div", "table", "p") and doc is not None:
-            for b in _blocks(el, centred):
-                if not SEPARATOR.match(b.text):
-                    doc.append(b)
-        release(el)
-    if doc is not None:
+        doc: list[Block] = []
+        for el in root:
+            if _tag(el) in ("div", "table", "p"):
+                doc.extend(b for b in _blocks(el, centred) if not SEPARATOR.match(b.text))
         n += 1
-        yield from _emit(doc, ctx, n, start)
+        yield from _emit(doc, ctx, n, n)
 
 
 def _emit(blocks: list[Block], ctx: FileContext, n: int, number: int) -> Iterator[Article]:

@@ -109,36 +109,44 @@ def iter_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
             yield line.rstrip("\n")
 
 
-def html_elements(path: Path, tags: tuple[str, ...] | None = None) -> Iterator[Any]:
-    """Parse an HTML file in pieces and yield each element as it closes (all, or those of ``tags``).
+def html_segments(path: Path, marker: re.Pattern[str]) -> Iterator[str]:
+    """Cut an HTML export into the text before the first ``marker`` and one piece per marker (each
+    from its marker to the next), read a megabyte at a time.
 
-    The caller reads what it needs and then calls :func:`release` on what it is done with, so the
-    tree never holds more than the element being read.
+    Each piece is parsed on its own (:func:`parse_fragment`): libxml2's HTML push parser keeps all
+    the input it was fed, so one parser over a whole 100 MB export would hold 100 MB.
     """
-    import lxml.etree
-
-    parser = lxml.etree.HTMLPullParser(events=("end",), tag=tags, recover=True,
-                                       remove_comments=True, huge_tree=True)
+    keep = 512  # a marker cut by the end of a read is found in the next
     with open_text(path) as f:
+        buf = ""
         while True:
             chunk = f.read(CHUNK)
+            buf += chunk
+            start = 0
+            for m in marker.finditer(buf, 1):
+                if chunk and m.start() > len(buf) - keep:
+                    break
+                yield buf[start:m.start()]
+                start = m.start()
+            buf = buf[start:]
             if not chunk:
                 break
-            parser.feed(chunk)
-            for _, el in parser.read_events():
-                yield el
-    parser.close()
-    for _, el in parser.read_events():
-        yield el
+            if len(buf) > 64 * CHUNK and not marker.search(buf, 1):
+                raise ReadError(f"{path}: a part of over {64 * CHUNK >> 20} MB with no record boundary; "
+                                "not an export newsgrep can read piece by piece")
+    if buf:
+        yield buf
 
 
-def release(el: Any) -> None:
-    """Free an element the reader is done with, and the siblings that came before it."""
-    el.clear(keep_tail=True)
-    parent = el.getparent()
-    if parent is not None:
-        while el.getprevious() is not None:
-            del parent[0]
+def parse_fragment(markup: str) -> Any:
+    """Parse a piece of HTML into an element that holds it (a <div>), or None if nothing parses."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return None
 
 
 def text_of(el: Any) -> str:

@@ -23,6 +23,13 @@ _ENTRY = re.compile(r"""<div\s+class\s*=\s*["']?eintrag""", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*Ressort:\s*(.*)$")
 
 
+def _is_kicker(line: str) -> bool:
+    """Tell an edition or kicker line ("Abend, Abend", "Kompakt", "Bgld, Ktn, Wi", "KOLUMNE") from a headline."""
+    parts = [p.strip() for p in line.split(",")]
+    return not line.endswith((".", "!", "?", ":", "«", '"')) and all(len(p.split()) <= 2 for p in parts) \
+        and (len(parts) > 1 or len(line.split()) <= 2)
+
+
 def _entry(lines: list[str], ctx: FileContext, n: int) -> Article | None:
     """Turn an entry's lines (source line first) into an Article."""
     m = SOURCE_LINE.match(lines[0])
@@ -37,18 +44,26 @@ def _entry(lines: list[str], ctx: FileContext, n: int) -> Article | None:
         section = _SECTION.match(rest[0])[1]  # type: ignore[index]
         rest = rest[1:]
     paragraphs = [p for p in "\n".join(rest).split("\n\n") if p.strip()]
+    kickers = []
+    while len(paragraphs) > 2 and _is_kicker(one_line(paragraphs[0])):
+        kickers.append(one_line(paragraphs.pop(0)))  # edition and kicker lines above the headline
+    if len(paragraphs) > 2 and paragraphs[0].rstrip().endswith("...") \
+            and one_line(paragraphs[1]).startswith(one_line(paragraphs[0]).rstrip(". ")):
+        paragraphs.pop(0)  # "Der Bundespräsident..." above "Der Bundespräsident"
     title = one_line(paragraphs[0]) if paragraphs else ""
     body = "\n\n".join(paragraphs[1:])
     if title.endswith(("...", "…")) and body.startswith(title.rstrip(".…").rstrip()):
         title = ""  # a headline that is the body's first words cut short: the body gives a better one
-    return _make(ctx, n, m, title, body, section)
+    return _make(ctx, n, m, title, body, section, "; ".join(kickers) or None)
 
 
-def _make(ctx: FileContext, n: int, m: re.Match[str], title: str, body: str, section: str | None) -> Article:
+def _make(ctx: FileContext, n: int, m: re.Match[str], title: str, body: str, section: str | None,
+          kicker: str | None = None) -> Article:
     body = body.split(_DISCLAIMER)[0]  # APA's note under broadcast transcripts
     when = f"{m[4]} {m[5].replace('.', ':')}" if m[5] else m[4]
     return make_article(ctx, n, title=title, body=body, date=local_date(ctx, when, f"entry {n}"),
-                        source=m[1] or m[2], lang="de", extra={"section": section, "issue": m[3], "pages": m[6]})
+                        source=m[1] or m[2], lang="de",
+                        extra={"section": section, "kicker": kicker, "issue": m[3], "pages": m[6]})
 
 
 def read_apa_rtf(ctx: FileContext) -> Iterator[Article]:

@@ -30,7 +30,7 @@ def split_pre(pre: list[str], listed: str | None) -> tuple[str | None, str, str 
         want = _key(listed.removesuffix("...").removesuffix("…"))
         for i in range(len(pre)):
             got = _key(pre[i])
-            if got and want.startswith(got):
+            if got and (want.startswith(got) or got.startswith(want)):  # the list cuts long headlines
                 j = i + 1
                 while j < len(pre) and want.startswith(_key(" ".join(pre[i:j + 1]))):
                     j += 1

@@ -260,6 +260,40 @@ def test_warc_record_problems_are_skipped_not_fatal(tmp_path: Path) -> None:
     assert a.source == "news.example" and "Talks on Idlib" in a.body
 
 
+def test_broken_records_are_skipped_with_their_position(tmp_path: Path) -> None:
+    wapo = ('{"id": "a1", "article_url": "https://wp.example/a", "title": "Idlib talks", "published_date": '
+            '1472713234000, "contents": [{"type": "sanitized_html", "content": "<p>Talks resumed.</p>"}, null]}\n'
+            '{"id": "a2", "article_url": broken\n')
+    ctx = _ctx(tmp_path, "wp.jl", wapo.encode())
+    assert sniff(ctx) == "wapo"
+    (a,) = read_articles(ctx)
+    assert (a.id, a.title, a.body, a.date) == ("a1", "Idlib talks", "Talks resumed.", "2016-09-01T07:00:34+00:00")
+    assert len(ctx.skipped) == 1 and "record 2 (line 2)" in ctx.skipped[0].message
+
+    sgml = ('<DOC id="APW_ENG_20030101.0001" type="story">\n<HEADLINE>Strike ends</HEADLINE>\n<TEXT>\n<P>\n'
+            'Dock workers &AMP; drivers went back to work.\n</P>\n</TEXT>\n</DOC>\n<DOC id="APW_ENG_20030101.0002">\n'
+            '<TEXT>cut off')
+    ctx = _ctx(tmp_path, "apw_eng_200301.sgml", sgml.encode())
+    (b,) = read_articles(ctx)
+    assert (b.id, b.title, b.date, b.source, b.lang) == (
+        "APW_ENG_20030101.0001", "Strike ends", "2003-01-01", "Associated Press Worldstream", "en")
+    assert b.body == "Dock workers & drivers went back to work."
+    assert len(ctx.skipped) == 1 and "record 2 (line 9)" in ctx.skipped[0].message
+
+
+def test_ninjs_is_told_from_a_record_file(tmp_path: Path) -> None:
+    item = {"uri": "urn:newsml:dpa.com:1", "versionCreated": "2019-05-10T16:02:28+02:00", "language": "de",
+            "headlines": [{"role": "main", "value": "Elfmeter"}], "copyrightHolder": "dpa",
+            "bodies": [{"role": "html", "contentType": "text/html", "value": "<p>Ein Satz.</p><p>Noch einer.</p>"}]}
+    ctx = _ctx(tmp_path, "item.json", json.dumps(item).encode())
+    assert sniff(ctx) == "ninjs"
+    (a,) = read_articles(ctx)
+    assert (a.id, a.title, a.body, a.source, a.lang) == (
+        "urn:newsml:dpa.com:1", "Elfmeter", "Ein Satz.\n\nNoch einer.", "dpa", "de")
+    plain = _ctx(tmp_path, "records.json", b'[{"title": "A", "text": "B"}]')
+    assert sniff(plain) == "json"
+
+
 # ---- the real samples ----
 
 @pytest.mark.parametrize(("folder", "name", "count", "undated"), SAMPLES,

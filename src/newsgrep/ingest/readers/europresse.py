@@ -48,8 +48,9 @@ def _document(el: Any, ctx: FileContext, n: int) -> Article:
     containers = _by_class(el, "docOcurrContainer")
     if containers:  # the new layout
         body = "\n\n".join(text_of(c) for c in containers)
-        signed = [one_line(text_of(d)) for d in _by_class(el, "docAuthors")]
-        author = signed[0] if signed else None
+        boxes = _by_class(el, "titreArticle")
+        after = boxes[0].getnext() if boxes else None  # the author's <div> follows the headline's
+        author = one_line(text_of(after)) if after is not None and after.tag == "div" else None
     else:  # the old layout: the text nodes after the headline, up to the copyright line
         lines = [one_line(ln) for ln in text.split("\n") if one_line(ln)]
         start = next((i + 1 for i, ln in enumerate(lines) if ln == title), 0)

@@ -50,13 +50,14 @@ def _records(ctx: FileContext) -> Iterator[tuple[int, str, str, str]]:
     """Yield (line, tag, attributes, record text) for each record, one at a time."""
     buf: list[str] = []
     tag = attrs = ""
-    start = 0
+    start = opened = 0
     for lineno, line in enumerate(iter_lines(ctx.path), 1):
         if not buf:
             m = _OPEN.search(line)
             if not m:
                 continue
             tag, attrs, start = m[1].upper(), m[2], lineno
+            opened += 1
             line = line[m.end():]
             buf.append("")
         close = re.search(rf"</{tag}>", line, re.IGNORECASE)
@@ -70,7 +71,7 @@ def _records(ctx: FileContext) -> Iterator[tuple[int, str, str, str]]:
         else:
             buf.append(line)
     if buf:
-        ctx.skip(f"record at line {start}: <{tag}> is never closed; skipped")
+        ctx.skip(f"record {opened} (line {start}): <{tag}> is never closed; skipped")
 
 
 def read_sgml(ctx: FileContext) -> Iterator[Article]:

@@ -231,11 +231,12 @@ def _article(doc: _Doc, ctx: FileContext, n: int, where: str, *, title: str, bod
         "note": "; ".join(notes) or None,
     }
     for key, value in f.items():
-        key = key.lower()
+        key = key.lower().replace("-", "_")
         if key in ("copyright",):
             continue
-        value = _PCT.sub("", one_line(value)) if key in ("subject", "sujet", "geographic", "company",
-                                                           "organization", "person", "industry") else one_line(value)
+        value = _PCT.sub("", one_line(value)) if key in ("subject", "sujet", "geographic", "company", "organization",
+                                                           "person", "industry", "localisation_geo", "societe",
+                                                           "secteur_activite", "pub_subject") else one_line(value)
         extra.setdefault(key, value)
     return make_article(ctx, n, title=title, body=body, date=local_date(ctx, date_text, where),
                         source=source, author=author, url=url or f.get("URL"), lang=lang_code(language),

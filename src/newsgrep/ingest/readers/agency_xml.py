@@ -10,7 +10,7 @@ from typing import IO, Any
 from newsgrep.errors import ReadError
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import lang_code, make_article
-from newsgrep.ingest.readers.stream import head_bytes, open_binary, text_of
+from newsgrep.ingest.readers.stream import head_bytes, open_binary, release, text_of
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -52,10 +52,7 @@ def iter_items(ctx: FileContext, tags: tuple[str, ...]) -> Iterator[Any]:
                     continue  # an item inside an item: read with its parent
                 strip_namespaces(el)
                 yield el
-                el.clear(keep_tail=True)
-                parent = el.getparent()
-                while parent is not None and el.getprevious() is not None:
-                    del parent[0]
+                release(el)
         except lxml.etree.XMLSyntaxError as exc:
             raise ReadError(f"{ctx.path}: broken XML ({exc})") from exc
 

@@ -11,6 +11,7 @@ from newsgrep.errors import ReadError
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import lang_code, local_date, make_article, word_count
 from newsgrep.ingest.readers.localdates import split_date_line
+from newsgrep.ingest.readers.stream import release
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -40,9 +41,7 @@ def _paragraphs(ctx: FileContext) -> Iterator[tuple[str, bool]]:
             try:
                 for _, p in lxml.etree.iterparse(stream, events=("end",), tag=f"{_W}p", huge_tree=True):
                     yield _text(p), p.find(f"{_W}bookmarkEnd") is not None
-                    p.clear()
-                    while p.getprevious() is not None:
-                        del p.getparent()[0]
+                    release(p)
             except lxml.etree.XMLSyntaxError as exc:
                 raise ReadError(f"{ctx.path}: broken word/document.xml ({exc})") from exc
 

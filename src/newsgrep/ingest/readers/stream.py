@@ -149,6 +149,20 @@ def parse_fragment(markup: str) -> Any:
         return None
 
 
+def release(el: Any) -> None:
+    """Free a streamed element the reader is done with, and what came before it at every level
+    above it (read already), so that the tree holds little more than the path to the next element."""
+    el.clear(keep_tail=True)
+    node = el
+    while node is not None:
+        parent = node.getparent()
+        if parent is None:
+            break
+        while node.getprevious() is not None:
+            del parent[0]
+        node = parent
+
+
 def text_of(el: Any) -> str:
     """The text of an element, a line break for each <br>, <p> and block element."""
     parts: list[str] = []

@@ -104,6 +104,40 @@ def _factiva_html(src: Path, out: Path, size: int) -> None:
         f.write(tail)
 
 
+def _factiva_xml(src: Path, out: Path, size: int) -> None:
+    text = src.read_text(encoding="utf-8-sig")
+    a, b = text.index("<ppsarticle>"), text.rindex("</ppsarticle>") + len("</ppsarticle>")
+    with out.open("w", encoding="utf-8") as f:
+        f.write(text[:a])
+        while f.tell() < size:
+            f.write(text[a:b])
+        f.write(text[b:])
+
+
+def _nexis_docx(src: Path, out: Path, size: int) -> None:
+    """Repeat the documents of a DOCX download inside its word/document.xml (stored uncompressed
+    in the zip, so that the file's size is the XML's)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    a = xml.index(">", xml.index("<w:body")) + 1
+    b = xml.rindex("<w:sectPr")
+    head, docs, tail = xml[:a], xml[a:b], xml[b:]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, data in parts.items():
+            if name != "word/document.xml":
+                z.writestr(name, data)
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(head.encode())
+            written = 0
+            while written < size:
+                f.write(docs.encode())
+                written += len(docs)
+            f.write(tail.encode())
+
+
 def _warc(src: Path, out: Path, size: int, every: int = 400) -> None:
     """Repeat the sample's records: one page in ``every`` keeps status 200 (the rest are turned
     into 404s, which the reader passes over), so the archive's size, not the HTML extraction,
@@ -161,6 +195,8 @@ def memory_rows(corpora: Path, scale: float) -> list[dict[str, object]]:
     jobs = [
         ("LexisNexis TXT", "download.txt", _nexis_txt, fmt / "lexisnexis-txt" / "amcat_test.txt", 100e6),
         ("Factiva HTML", "factiva.html", _factiva_html, fmt / "factiva-html" / "koheiw_irish-independence_1_2017-11-14.html", 150e6),
+        ("Factiva XML", "factiva.xml", _factiva_xml, fmt / "factiva-xml" / "tmplugin_factiva_test.xml", 150e6),
+        ("Nexis Uni DOCX", "download.docx", _nexis_docx, fmt / "nexisuni-docx" / "koheiw_guardian3.docx", 150e6),
         ("WARC (.warc.gz)", "crawl.warc.gz", _warc, fmt / "warc" / "webarticlecurator_next_page_of_article.warc.gz", 500e6),
     ]
     rows: list[dict[str, object]] = []

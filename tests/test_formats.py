@@ -181,8 +181,12 @@ def test_nexis_txt_split_fields_and_interface_languages(tmp_path: Path) -> None:
 
 
 def test_plain_text_is_not_a_nexis_download(tmp_path: Path) -> None:
+    from newsgrep.ingest.readers import format_of
+
     ctx = _ctx(tmp_path, "note.txt", b"A title\n\nSome text about 1 of 2 things.\n")
-    assert sniff(ctx) == "txt"
+    assert sniff(ctx) == "txt" == format_of(ctx.path)
+    (tmp_path / "download.txt").write_text(NEXIS, encoding="utf-8")
+    assert format_of(tmp_path / "download.txt") == "nexis-txt"
 
 
 def test_iptc7901_wire_story_with_control_bytes(tmp_path: Path) -> None:

@@ -139,6 +139,13 @@ def sniff(ctx: FileContext) -> str:
     return kind
 
 
+def format_of(path: Path) -> str | None:
+    """Name the format a file is read as ("txt", "nexis-txt", "wire", "factiva-html", ...), or None
+    for a file of no known kind; e.g. for boilerplate learning, which is for plain text articles only."""
+    kind = kind_of(path)
+    return sniff(FileContext(path, path.name, kind)) if kind is not None else None
+
+
 def _reader(fmt: str) -> Callable[[FileContext], Iterator[Article]]:
     module, name = READERS[fmt]
     reader: Callable[[FileContext], Iterator[Article]] = getattr(

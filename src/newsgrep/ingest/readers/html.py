@@ -112,10 +112,20 @@ def _tidy_body(text: str, title: str) -> str:
 
 def parse_html(data: bytes, ctx: FileContext) -> Article:
     """Extract one Article from a page's bytes."""
+    return parse_page(data, name=str(ctx.path), article_id=ctx.file_id, path=str(ctx.path),
+                      default_source=ctx.default_source)
+
+
+def parse_page(data: bytes, *, name: str, article_id: str, path: str, url: str | None = None,
+               default_source: str | None = None) -> Article:
+    """Extract one Article from a page's bytes, with no file needed (a page from a web archive).
+
+    ``url`` is where the page was fetched from, used when the page names no URL of its own.
+    """
     if looks_binary(data):
-        raise ReadError(f"{ctx.path}: binary file, not a web page")
+        raise ReadError(f"{name}: binary file, not a web page")
     # An XHTML page's <?xml ... encoding=...?> makes lxml refuse the decoded text: drop it.
-    html = _XML_DECLARATION.sub("", decode_page(data, str(ctx.path)), count=1)
+    html = _XML_DECLARATION.sub("", decode_page(data, name), count=1)
     tree = _parse_tree(html) if html.strip() else None
     own = page_meta(tree) if tree is not None else PageMeta()
     # trafilatura's own metadata (and its date guessing) only where the page's tags left a gap.
@@ -129,14 +139,15 @@ def parse_html(data: bytes, ctx: FileContext) -> Article:
         text = add_sibling_chunks(tree, text)
     else:
         text = _fallback_text(tree)
+    host = url.split("/")[2].removeprefix("www.") if url and url.count("/") >= 2 else None
     return Article(
-        id=ctx.file_id,
-        path=str(ctx.path),
+        id=article_id,
+        path=path,
         title=title,
         body=_tidy_body(text, title),
         date=own.date or normalize_date(meta.get("date")),
-        source=site or one_line(meta.get("hostname") or "") or ctx.default_source,
-        url=own.url or meta.get("url") or None,
+        source=site or one_line(meta.get("hostname") or "") or host or default_source,
+        url=own.url or meta.get("url") or url or None,
         author=own.author or one_line(meta.get("author") or "") or None,
         lang=own.lang or meta.get("language") or None,
     )

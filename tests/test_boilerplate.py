@@ -195,7 +195,7 @@ def test_sample_corpus_seed_is_not_touched(tmp_path: Path) -> None:
     ("2019-12-24-story.txt", "", "2019-12-24"),
     ("story-20191224.md", "", "2019-12-24"),
     ("story.txt", "Date: 24 December 2019\n\n", "2019-12-24"),
-    ("story.txt", "Date: 2019-12-24T10:30:00Z\nSource: Reuters\n\n", "2019-12-24T10:30:00+00:00"),
+    ("story.txt", "Date: 2019-12-24T10:30:00Z\nSource: Reuters\n\n", "2019-12-24T10:30:00Z"),
     ("story.md", "---\ntitle: \"Front matter title\"\ndate: 2019-12-24\n---\n", "2019-12-24"),
 ])
 def test_text_dates_survive_learning(tmp_path: Path, name: str, header: str, date: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,14 +13,36 @@ from newsgrep.ingest.dates import normalize_date, parse_cli_date, to_instant
 
 @pytest.mark.parametrize("raw, iso", [
     ("2019-12-24", "2019-12-24"), ("20191224", "2019-12-24"), ("2019-12", "2019-12"),
-    ("2019", "2019"), ("2019-12-24T10:30:00Z", "2019-12-24T10:30:00+00:00"),
-    ("2019-12-24 10:30", "2019-12-24T10:30:00"),
-    ("Tue, 24 Dec 2019 10:30:00 +0100", "2019-12-24T10:30:00+01:00"),
+    ("2019", "2019"), ("2019-12-24T10:30:00Z", "2019-12-24T10:30:00Z"),
+    ("2019-12-24 10:30", "2019-12-24T10:30:00Z"), ("2019-12-24T01:50:59.403000", "2019-12-24T01:50:59Z"),
+    ("2019-12-24T10:30:00+05:30", "2019-12-24T05:00:00Z"), ("24/12/2019", "2019-12-24"),
+    ("12/24/2019", "2019-12-24"), ("24.12.2019", "2019-12-24"), ("05/06/2019", None), ("31/02/2019", None),
+    ("Tue, 24 Dec 2019 10:30:00 +0100", "2019-12-24T09:30:00Z"),
     ("December 24, 2019", "2019-12-24"), ("24 Dec 2019", "2019-12-24"),
     ("Friday, January 4, 2019", "2019-01-04"), ("", None), ("not a date", None), ("2019-13-01", None),
 ])
 def test_normalize_date(raw: str, iso: str | None) -> None:
     assert normalize_date(raw) == iso
+
+
+def test_an_unreadable_date_is_warned_about(tmp_path: Path) -> None:
+    from newsgrep.ingest.readers import read_articles
+    from newsgrep.ingest.readers.base import FileContext
+
+    f = tmp_path / "x.jsonl"
+    f.write_text('{"title": "A", "body": "x", "date": "05/06/2019"}\n{"title": "B", "body": "y", "date": "24/12/2019"}\n')
+    ctx = FileContext(f, "t/x.jsonl", "jsonl")
+    a, b = read_articles(ctx)
+    assert a.date is None and b.date == "2019-12-24"
+    (w,) = ctx.warnings
+    assert "t/x.jsonl#1" in w.message and "ambiguous" in w.message and "undated" in w.message
+
+
+def test_cli_date_errors_say_what_is_wrong() -> None:
+    with pytest.raises(UsageError, match="there is no month 13"):
+        parse_cli_date("1987-13", end=False)
+    with pytest.raises(UsageError, match="there is no day 30 in 2019-02"):
+        parse_cli_date("2019-02-30", end=True)
 
 
 def test_instants_are_utc() -> None:

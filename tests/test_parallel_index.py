@@ -83,8 +83,5 @@ def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: 
     ranked = [[(h.id, h.score) for h in api.search("harbour day", str(tmp_path / f"ix{j}"),
                                                    api.SearchOptions(limit=None)).hits] for j in (1, 2)]
     assert len(ranked[0]) == 238
-    assert [i for i, _ in ranked[0]] == [i for i, _ in ranked[1]]
-    # the two records skipped for their ids stay in a worker's segment as deleted documents,
-    # which Whoosh's statistics count until segments merge (as after any update): scores differ
-    # by that much only
-    assert [s for _, s in ranked[1]] == pytest.approx([s for _, s in ranked[0]], rel=0.02)
+    # the records skipped for their ids leave no trace in a worker's segment: the same scores
+    assert ranked[0] == ranked[1]

@@ -103,7 +103,7 @@ def test_json_array_and_common_keys(tmp_path: Path) -> None:
     (a,) = read(f)
     assert (a.id, a.title, a.body, a.source, a.url, a.author, a.lang) == (
         "42", "Flood", "Water rose.", "Daily", "http://x/1", "A. Writer", "en")
-    assert a.date == "2020-03-01T10:00:00"
+    assert a.date == "2020-03-01T10:00:00Z"
 
 
 def test_map_overrides_and_dotted_keys(tmp_path: Path) -> None:

@@ -29,49 +29,75 @@ def _valid(y: int, m: int = 1, d: int = 1) -> bool:
     return 1000 <= y <= 2999
 
 
-def normalize_date(value: object) -> str | None:
-    """Return an ISO 8601 date or date-time as precise as ``value`` gives, or None."""
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+
+
+def iso_datetime(dt: datetime) -> str:
+    """Write a date-time in the one form newsgrep uses: UTC, to the second, with Z (a time
+    without a zone is taken as UTC)."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_date(value: object) -> tuple[str | None, str | None]:
+    """Read a date as an article gives it: (ISO 8601 as precise as given, or None; what is wrong).
+
+    The one form: ``2019``, ``2019-12``, ``2019-12-24``, or ``2019-12-24T08:15:00Z`` (UTC, to the
+    second) when a time is known. Day-first and month-first numeric dates are read when only one
+    reading is possible (``24/12/2019``); ``05/06/2019`` is ambiguous and not guessed.
+    """
     if value is None:
-        return None
+        return None, None
     if isinstance(value, datetime):
-        return value.isoformat()
+        return (iso_datetime(value), None) if _valid(value.year) else (None, "out of range")
     if isinstance(value, date):
-        return value.isoformat()
+        return (value.isoformat(), None) if _valid(value.year) else (None, "out of range")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value) / (1000 if value > 1e11 else 1)
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat()
+            return iso_datetime(datetime.fromtimestamp(seconds, tz=timezone.utc)), None
         except (OverflowError, OSError, ValueError):
-            return None
+            return None, "not a time stamp"
     text = str(value).strip()
-    if not text or len(text) > 64:
-        return None
+    if not text:
+        return None, None
+    if len(text) > 64:
+        return None, "too long to be a date"
     m = _PARTIAL.match(text)
     if m:
         y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
         if not _valid(y, mo, d):
-            return None
+            return None, "not a real day"
         if m[3]:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-        return f"{y:04d}-{mo:02d}" if m[2] else f"{y:04d}"
+            return f"{y:04d}-{mo:02d}-{d:02d}", None
+        return (f"{y:04d}-{mo:02d}" if m[2] else f"{y:04d}"), None
     m = _COMPACT.match(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        return f"{y:04d}-{mo:02d}-{d:02d}" if _valid(y, mo, d) else None
+        return (f"{y:04d}-{mo:02d}-{d:02d}", None) if _valid(y, mo, d) else (None, "not a real day")
+    m = _NUMERIC.match(text)
+    if m:
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        readings = {(y, mo, d) for d, mo in ((a, b), (b, a)) if 1 <= mo <= 12 and _valid(y, mo, d)}
+        if len(readings) == 1:
+            y, mo, d = readings.pop()
+            return f"{y:04d}-{mo:02d}-{d:02d}", None
+        return None, "ambiguous (day and month could be either way)" if readings else "not a real day"
     m = _ISO_DT.match(text)
     if m:
         try:
-            dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+            dt = datetime.fromisoformat(re.sub(r"Z$", "+00:00", text.replace(" ", "T", 1)))
         except ValueError:
             dt = None
         if dt is not None and _valid(dt.year):
-            return dt.isoformat()
+            return iso_datetime(dt), None
     try:
         from email.utils import parsedate_to_datetime  # only for RFC 2822 dates; slow to import
 
         dt = parsedate_to_datetime(text)
         if _valid(dt.year):
-            return dt.isoformat()
+            return iso_datetime(dt), None
     except (TypeError, ValueError, IndexError):
         pass
     m = _WORDY.match(text)
@@ -82,19 +108,24 @@ def normalize_date(value: object) -> str | None:
             mon, d, y = m[4][:3].lower(), int(m[5]), int(m[6])
         month = _MONTHS.get(mon)
         if month and _valid(y, month, d):
-            return f"{y:04d}-{month:02d}-{d:02d}"
-    return None
+            return f"{y:04d}-{month:02d}-{d:02d}", None
+    return None, "not a date newsgrep can read"
+
+
+def normalize_date(value: object) -> str | None:
+    """Return an ISO 8601 date or UTC date-time (see read_date), or None."""
+    return read_date(value)[0]
 
 
 def to_instant(iso: str | None) -> datetime | None:
-    """Return the naive UTC instant an ISO string from :func:`normalize_date` starts at."""
+    """Return the naive UTC instant an ISO string from :func:`read_date` starts at."""
     if not iso:
         return None
     m = _PARTIAL.match(iso)
     if m:
         return datetime(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     try:
-        dt = datetime.fromisoformat(iso)
+        dt = datetime.fromisoformat(re.sub(r"Z$", "+00:00", iso))
     except ValueError:
         return None
     if dt.tzinfo is not None:

@@ -52,7 +52,13 @@ def file_lines(path: Path) -> list[str]:
 
 
 def _file_keys(path: Path) -> list[int] | None:
+    """Return the line keys of a plain text article; None for a file read otherwise (a
+    LexisNexis download or agency wire text named .txt holds many articles, not one)."""
+    from newsgrep.ingest.readers import format_of
+
     try:
+        if format_of(path) not in TEXT_KINDS:
+            return None
         return article_keys(file_lines(path))
     except NewsgrepError:
         return None  # the reader reports the file

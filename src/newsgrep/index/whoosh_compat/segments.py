@@ -413,3 +413,11 @@ def commit_segments(writer: Any, segments: Sequence[Any]) -> None:
         writer._close_segment()
     writer._commit_toc(final)
     writer._finish()
+
+
+def discard_segment(storage: Any, segment: Any) -> None:
+    """Delete the files of a segment that was written but will not be committed."""
+    prefix = segment.segment_id()
+    for name in list(storage.list()):
+        if name == prefix or name.startswith(prefix + "."):
+            storage.delete_file(name)

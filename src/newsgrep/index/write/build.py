@@ -16,7 +16,6 @@ from newsgrep.index.store.location import rebuild_dir
 from newsgrep.index.store.lock import exclusive
 from newsgrep.index.store.opening import check_current, exists
 from newsgrep.index.write import parallel
-from newsgrep.index.write.reading import read_all
 from newsgrep.index.write.session import COMMIT_BYTES, WriteSession
 from newsgrep.ingest.files import FoundFile, Walk, walk
 from newsgrep.models import IndexReport, Progress, SilentProgress
@@ -71,7 +70,7 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         if parallel.worth_it(to_read, jobs):
             parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES)
         else:
-            session.apply(read_all(to_read, field_map, jobs), previous, gone)
+            session.apply(to_read, field_map, previous, gone)
         learned.finish(session.catalog)
     finally:
         session.close()

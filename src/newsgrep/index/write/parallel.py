@@ -21,7 +21,7 @@ from typing import Any
 
 from newsgrep.errors import NewsgrepError
 from newsgrep.index.store.lock import check_interrupt
-from newsgrep.index.write.session import WriteSession, collision
+from newsgrep.index.write.session import WriteSession
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import FileProblem
 
@@ -57,7 +57,7 @@ def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, 
 
         from newsgrep.index.store.location import INDEX_NAME
         from newsgrep.index.whoosh_compat.segments import finish_segment, next_docnum, open_segment_writer
-        from newsgrep.index.write.reading import article_doc, read_file
+        from newsgrep.index.write.reading import FileReading, article_doc
 
         ix = FileStorage(index_dir).open_index(INDEX_NAME)
         w = open_segment_writer(ix, WORKER_LIMIT_MB)
@@ -67,13 +67,14 @@ def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, 
                 break
             done = []
             for i, found in task:
-                r = read_file(found, field_map)
-                d = FileDone(i, number, next_docnum(w), warnings=r.warnings, skipped=r.skipped,
-                             empty=r.empty, error=r.error)
-                for a in r.articles:
+                reading = FileReading(found, field_map)
+                d = FileDone(i, number, next_docnum(w))
+                for a in reading:  # one article at a time: a large export is never held whole
                     w.add_document(**article_doc(a))
                     d.ids.append(a.id)
                     d.chars += len(a.body) + len(a.title)
+                d.warnings, d.skipped = reading.warnings, reading.skipped
+                d.empty, d.error = reading.empty, reading.error
                 done.append(d)
             results.put(("files", done))
         results.put(("segment", number, finish_segment(w)))
@@ -103,9 +104,8 @@ def apply_parallel(session: WriteSession, files: Sequence[FoundFile], field_map:
     session.drop_files(gone)
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     for batch in _batches(files, batch_bytes):
-        session.drop_files((), [str(files[i].path) for i in batch if str(files[i].path) in previous])
         done, segments = _run_batch(ctx, session, files, batch, field_map, jobs)
-        _settle(session, files, done, segments, previous)
+        _settle(session, files, done, segments, previous, field_map)
         check_interrupt()
         session.commit_segments([s for s in segments.values() if s is not None])
 
@@ -153,26 +153,51 @@ def _run_batch(ctx: Any, session: WriteSession, files: Sequence[FoundFile], batc
 
 
 def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDone],
-            segments: dict[int, Any], previous: dict[str, Any]) -> None:
-    """Report each file in order; delete from its segment an article whose id is taken."""
+            segments: dict[int, Any], previous: dict[str, Any], field_map: dict[str, str]) -> None:
+    """Account for each file in walk order, exactly as one process would.
+
+    Ids are claimed in walk order. A worker segment holding an article whose id an earlier file
+    holds is not committed (deleting the article from it would leave its words in the
+    segment's statistics): its files are read again here, in walk order, through the session's
+    own writer, and the article is skipped before it is written. Such collisions are rare.
+    """
+    claimed: dict[int, list[str]] = {}
+    dirty: set[int] = set()
+    for d in done:
+        path = str(files[d.index].path)
+        claimed[d.index] = []
+        for article_id in d.ids:
+            if session.claim(article_id, path) is not None:
+                dirty.add(d.worker)
+            else:
+                claimed[d.index].append(article_id)
+    if dirty:
+        from newsgrep.index.whoosh_compat.segments import discard_segment
+
+        for d in done:
+            if d.worker in dirty:
+                for article_id in claimed[d.index]:
+                    session.known_ids.pop(article_id, None)
+        for worker in dirty:
+            if segments.get(worker) is not None:
+                discard_segment(session.ix.storage, segments[worker])
+            segments[worker] = None
     for d in done:
         f = files[d.index]
+        path = str(f.path)
+        updated = path in previous
+        if d.worker in dirty:
+            session.read_into(f, field_map, updated, advance=False)
+            continue
         session.report.warnings.extend(d.warnings)
         session.report.skipped.extend(d.skipped)
         session.report.empty += d.empty
         if d.error:
-            session.skip(str(f.path), d.error)
-            continue
-        path = str(f.path)
-        kept = 0
-        for n, article_id in enumerate(d.ids):
-            owner = session.claim(article_id, path)
-            if owner is not None:
-                segments[d.worker].delete_document(d.first + n)
-                session.skip(path, collision(article_id, owner))
-                continue
-            kept += 1
-        session.record_file(f, kept, d.chars, updated=path in previous)
+            session.skip(path, d.error)
+        if d.ids or not d.error:  # a file with no article read at all keeps its old articles
+            if updated:
+                session.drop_files((), [path])
+            session.record_file(f, len(d.ids), d.chars, updated=updated)
 
 
 def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from newsgrep.errors import NewsgrepError
-from newsgrep.index.store.lock import ignore_interrupts
 from newsgrep.ingest.dates import to_instant
 from newsgrep.ingest.files import FoundFile
 from newsgrep.ingest.readers import read_articles
@@ -17,54 +14,46 @@ from newsgrep.models import Article, FileProblem
 from newsgrep.text.dedup import sketch
 
 
-@dataclass
-class FileRead:
-    """The outcome of reading one file."""
+class FileReading:
+    """One file being read: its articles one at a time (a large export is never held whole),
+    and, once they have been read, what went wrong."""
 
-    found: FoundFile
-    articles: list[Article] = field(default_factory=list)
-    warnings: list[FileProblem] = field(default_factory=list)
-    skipped: list[FileProblem] = field(default_factory=list)  # broken records, not indexed
-    empty: int = 0  # records with neither title nor text: not articles
-    error: str | None = None
+    def __init__(self, found: FoundFile, field_map: dict[str, str]) -> None:
+        self.found = found
+        self.ctx = FileContext(found.path, found.file_id, found.kind, field_map,
+                               boilerplate=found.boilerplate)
+        self.empty = 0                # records with neither title nor text: not articles
+        self.error: str | None = None  # why the file (or the rest of it) could not be read
+        self.read = 0
 
+    @property
+    def warnings(self) -> list[FileProblem]:
+        """Doubts about parts of the file; its articles are indexed."""
+        return self.ctx.warnings
 
-def read_file(found: FoundFile, field_map: dict[str, str]) -> FileRead:
-    """Read one file's articles; a file that cannot be read is an error, not an exception."""
-    ctx = FileContext(found.path, found.file_id, found.kind, field_map,
-                      boilerplate=found.boilerplate)
-    out = FileRead(found)
-    try:
-        for article in read_articles(ctx):
-            if article.title or article.body:
-                out.articles.append(article)
-            else:
-                out.empty += 1
-    except NewsgrepError as exc:
-        out.error = str(exc)
-    except RecursionError:
-        out.error = f"{found.path}: too deeply nested to read"
-    except MemoryError:
-        out.error = f"{found.path}: too large to read"
-    out.warnings = ctx.warnings
-    out.skipped = ctx.skipped
-    if not out.error and not out.articles and not out.skipped:
-        out.warnings.append(FileProblem(str(found.path), "no article in it (empty)"))
-    return out
+    @property
+    def skipped(self) -> list[FileProblem]:
+        """Broken records, not indexed."""
+        return self.ctx.skipped
 
-
-def _read_task(args: tuple[FoundFile, dict[str, str]]) -> FileRead:
-    return read_file(*args)
-
-
-def read_all(files: Sequence[FoundFile], field_map: dict[str, str], jobs: int) -> Iterator[FileRead]:
-    """Read files in order, in worker processes when there are enough to pay for them."""
-    if jobs > 1 and len(files) >= 64:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts) as pool:
-            yield from pool.map(_read_task, [(f, field_map) for f in files], chunksize=16)
-    else:
-        for f in files:
-            yield read_file(f, field_map)
+    def __iter__(self) -> Iterator[Article]:
+        try:
+            for article in read_articles(self.ctx):
+                if article.title or article.body:
+                    self.read += 1
+                    yield article
+                else:
+                    self.empty += 1
+        except NewsgrepError as exc:
+            self.error = str(exc)
+        except RecursionError:
+            self.error = f"{self.found.path}: too deeply nested to read"
+        except MemoryError:
+            self.error = f"{self.found.path}: too large to read"
+        if self.error and self.read:
+            self.error += f" (the {self.read:,} articles before it are indexed)"
+        if not self.error and not self.read and not self.skipped:
+            self.ctx.warn("no article in it (empty)")
 
 
 def article_doc(a: Article) -> dict[str, Any]:

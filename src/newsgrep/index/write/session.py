@@ -25,7 +25,7 @@ from newsgrep.index.store.catalog import FileRecord, open_catalog, write_setting
 from newsgrep.index.store.location import INDEX_NAME
 from newsgrep.index.store.lock import check_interrupt
 from newsgrep.index.whoosh_compat.segments import commit_segments
-from newsgrep.index.write.reading import FileRead, article_doc
+from newsgrep.index.write.reading import FileReading, article_doc
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import Article, FileProblem, IndexReport, Progress
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
@@ -185,34 +185,43 @@ class WriteSession:
 
     # --- the one-process path --------------------------------------------------------------------
 
-    def apply(self, results: Iterable[FileRead], previous: dict[str, FileRecord],
-              gone: Sequence[str]) -> None:
-        """Write the articles read, drop the gone files, committing every so often."""
+    def read_into(self, found: FoundFile, field_map: dict[str, str], updated: bool,
+                  advance: bool = True) -> None:
+        """Read one file and add its articles through the session's writer, one at a time.
+
+        A changed file's old articles go only once its first new article is read, so that a
+        file that has become unreadable keeps what was indexed of it.
+        """
+        path = str(found.path)
+        reading = FileReading(found, field_map)
+        kept = chars = 0
+        for a in reading:
+            if updated and reading.read == 1:
+                self.drop_files((), [path])
+            owner = self.claim(a.id, path)
+            if owner is not None:
+                self.skip(path, collision(a.id, owner))
+                continue
+            self.add(a)
+            kept += 1
+        self.report.warnings.extend(reading.warnings)
+        self.report.skipped.extend(reading.skipped)
+        self.report.empty += reading.empty
+        if reading.error:
+            self.skip(path, reading.error)
+        if reading.read or not reading.error:  # a file with no article read at all is tried again
+            self.record_file(found, kept, chars, updated=updated)
+        if advance:
+            self.progress.advance(1, kept, found.size)
+
+    def apply(self, files: Iterable[FoundFile], field_map: dict[str, str],
+              previous: dict[str, FileRecord], gone: Sequence[str]) -> None:
+        """Read the files and write their articles, drop the gone files, committing every so often."""
         self.replacing.update(previous)
         self.drop_files(gone)
-        for r in results:
+        for found in files:
             check_interrupt()
-            f = r.found
-            self.report.warnings.extend(r.warnings)
-            self.report.skipped.extend(r.skipped)
-            self.report.empty += r.empty
-            if r.error:
-                self.skip(str(f.path), r.error)
-                self.progress.advance(1, 0, f.size)
-                continue
-            path = str(f.path)
-            if path in previous:
-                self.drop_files((), [path])
-            kept = 0
-            for a in r.articles:
-                owner = self.claim(a.id, path)
-                if owner is not None:
-                    self.skip(path, collision(a.id, owner))
-                    continue
-                self.add(a)
-                kept += 1
-            self.record_file(f, kept, updated=path in previous)
-            self.progress.advance(1, kept, f.size)
+            self.read_into(found, field_map, updated=str(found.path) in previous)
             if self.due():
                 self.commit()
         self.commit()

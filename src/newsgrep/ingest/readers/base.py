@@ -53,13 +53,11 @@ class FileContext:
     def date(self, value: object, where: str = "") -> str | None:
         """Normalise a date the file gives (ISO 8601, or None); a value that is there but cannot
         be read as a date is warned about (``where``: which record), and the article is undated."""
-        from newsgrep.ingest.dates import normalize_date
+        from newsgrep.ingest.dates import read_date
 
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        got = normalize_date(value)
-        if got is None:
-            self.warn(f"{where + ': ' if where else ''}cannot read the date {str(value)[:60]!r}; "
+        got, problem = read_date(value)
+        if got is None and problem:
+            self.warn(f"{where + ': ' if where else ''}the date {str(value)[:60]!r} is {problem}; "
                       "the article is undated")
         return got
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from newsgrep.errors import UsageError
 from newsgrep.ingest.dates import normalize_date
+from newsgrep.ingest.readers.base import FileContext
 from newsgrep.models import Article
 from newsgrep.text.clean import clean_text, one_line
 
@@ -106,15 +107,14 @@ class FieldResolver:
         return found
 
     def article(self, record: Mapping[str, Any], *, default_id: str, path: str,
-                default_source: str | None) -> Article:
-        """Build the Article of one record."""
+                default_source: str | None, ctx: FileContext | None = None) -> Article:
+        """Build the Article of one record (a date that cannot be read is warned about on ctx)."""
         keys = self.keys_for(record)
         got = {f: _text(_lookup(record, k)) for f, k in keys.items()}
         date_value = _lookup(record, keys["date"]) if "date" in keys else None
-        if isinstance(date_value, (int, float)) and not isinstance(date_value, bool):
-            date = normalize_date(date_value)
-        else:
-            date = normalize_date(got.get("date"))
+        raw = date_value if isinstance(date_value, (int, float)) and not isinstance(date_value, bool) \
+            else got.get("date")
+        date = ctx.date(raw, f"record {default_id}") if ctx is not None else normalize_date(raw)
         return Article(
             id=one_line(got.get("id") or default_id),
             path=path,

@@ -25,7 +25,7 @@ def _articles(records: Iterator[tuple[int, Any]], ctx: FileContext) -> Iterator[
             ctx.skip(f"record {n}: not an object, skipped")
             continue
         yield resolver.article(record, default_id=f"{ctx.file_id}#{n}", path=str(ctx.path),
-                               default_source=ctx.default_source)
+                               default_source=ctx.default_source, ctx=ctx)
 
 
 def read_json_file(ctx: FileContext) -> Iterator[Article]:
@@ -44,7 +44,7 @@ def read_json_file(ctx: FileContext) -> Iterator[Article]:
     if isinstance(data, Mapping):
         resolver = FieldResolver(ctx.field_map)
         yield resolver.article(data, default_id=ctx.file_id, path=str(ctx.path),
-                               default_source=ctx.default_source)
+                               default_source=ctx.default_source, ctx=ctx)
     elif isinstance(data, list):
         yield from _articles(enumerate(data, 1), ctx)
     else:

@@ -80,7 +80,7 @@ def parse_text_article(text: str, ctx: FileContext, *, markdown: bool = False) -
         else:
             body_start = len(lines)
     body_lines = [ln for ln in lines[body_start:] if not is_interface_line(ln)]
-    date = normalize_date(meta.get("date")) or date_from_name(ctx.path.name)
+    date = ctx.date(meta.get("date"), "its date line") or date_from_name(ctx.path.name)
     return Article(
         id=ctx.file_id,
         path=str(ctx.path),

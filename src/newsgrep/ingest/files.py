@@ -160,6 +160,7 @@ def walk(root: Path, include: Sequence[str] = (), exclude: Sequence[str] = (),
         result.problems.append(FileProblem(str(err.filename or root), err.strerror or str(err)))
 
     rules = _Rules()
+    candidates: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         base = Path(dirpath)
         if not no_ignore:
@@ -185,5 +186,9 @@ def walk(root: Path, include: Sequence[str] = (), exclude: Sequence[str] = (),
             if not no_ignore and rules.ignored(path, False):
                 result.not_articles.append(reldir + name)
                 continue
-            consider(path, reldir + name)
+            candidates.append((reldir + name, path))
+    # files in the order of their sorted paths (os.walk gives a folder's files before its
+    # subfolders'): which of two records with one id is kept depends on this order
+    for rel, path in sorted(candidates, key=lambda c: c[0].split("/")):
+        consider(path, rel)
     return result

@@ -21,6 +21,7 @@ class FileRecord:
     mtime_ns: int
     size: int
     articles: int
+    options: str = ""  # the reading options it was read with (--map): a change reads it again
 
 
 class Catalog:
@@ -47,6 +48,9 @@ class Catalog:
                 CREATE INDEX IF NOT EXISTS files_root ON files(root);
                 """
             )
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
+            if "options" not in columns:  # a catalog from before reading options were kept
+                self.db.execute("ALTER TABLE files ADD COLUMN options TEXT NOT NULL DEFAULT ''")
         except sqlite3.Error as exc:
             raise NewsgrepError(f"cannot open the index catalog {path}: {exc}") from exc
 
@@ -79,7 +83,7 @@ class Catalog:
         """Return the recorded files at or below a path."""
         prefix = root.rstrip(os.sep) + os.sep
         rows = self.db.execute(
-            "SELECT path, root, mtime_ns, size, articles FROM files "
+            "SELECT path, root, mtime_ns, size, articles, options FROM files "
             "WHERE path = ? OR substr(path, 1, ?) = ?", (root, len(prefix), prefix))
         return {r[0]: FileRecord(*r) for r in rows}
 
@@ -90,8 +94,10 @@ class Catalog:
     def record(self, files: Iterable[FileRecord], gone: Iterable[str] = ()) -> None:
         """Record files as indexed and forget files that are gone."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                                [(f.path, f.root, f.mtime_ns, f.size, f.articles) for f in files])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles, options) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(f.path, f.root, f.mtime_ns, f.size, f.articles, f.options) for f in files])
             self.db.executemany("DELETE FROM files WHERE path = ?", [(g,) for g in gone])
 
     def clear_files(self) -> None:

@@ -140,7 +140,8 @@ def reconcile(ix: Any, catalog: Any) -> int:
                 missing[path] = (root, live)
     if missing:
         with catalog.transaction():
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, -1, -1, ?)",
+            db.executemany("INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles) "
+                           "VALUES (?, ?, -1, -1, ?)",
                            [(p, root, n) for p, (root, n) in missing.items()])
     return len(missing)
 

@@ -22,10 +22,18 @@ from newsgrep.models import IndexReport, Progress, SilentProgress
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 
+def reading_options(field_map: dict[str, str]) -> str:
+    """Describe the options that change what a file's articles are (--map), for the catalog."""
+    import json
+
+    return json.dumps(sorted(field_map.items())) if field_map else ""
+
+
 def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
           exclude: Sequence[str], no_ignore: bool = False
           ) -> tuple[list[FoundFile], dict[str, FileRecord], list[str]]:
-    """Decide which files to read and which are gone, root by root."""
+    """Decide which files to read (new, changed, or read with other options) and which are gone,
+    root by root."""
     report = session.report
     to_read: list[FoundFile] = []
     previous: dict[str, FileRecord] = {}
@@ -45,7 +53,8 @@ def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
                 continue
             seen.add(key)
             rec = known.pop(key, None)
-            if rec is not None and rec.mtime_ns == f.mtime_ns and rec.size == f.size:
+            if rec is not None and rec.mtime_ns == f.mtime_ns and rec.size == f.size \
+                    and rec.options == session.options:
                 report.unchanged += 1
                 continue
             if rec is not None:
@@ -60,6 +69,7 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
                 report: IndexReport, keep_boilerplate: bool | None = None, no_ignore: bool = False,
                 analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> None:
     session = WriteSession(index_dir, progress, report, analysis)
+    session.options = reading_options(field_map)
     try:
         to_read, previous, gone = _plan(session, roots, include, exclude, no_ignore)
         learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate,

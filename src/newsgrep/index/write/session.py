@@ -79,6 +79,7 @@ class WriteSession:
         self.pending_bytes = 0
         self.known_ids: dict[str, str] = {}
         self.replacing: set[str] = set()  # files whose old articles this run drops
+        self.options = ""  # the reading options of this run, recorded with each file read
 
     def close(self) -> None:
         """Give up anything not committed and let go of the index."""
@@ -147,7 +148,7 @@ class WriteSession:
         report.files_read += 1
         report.bytes_read += found.size
         self.pending.append(FileRecord(str(found.path), str(found.root), found.mtime_ns,
-                                       found.size, kept))
+                                       found.size, kept, self.options))
         self.pending_docs += kept
         self.pending_bytes += chars
 

@@ -408,6 +408,32 @@ def stats(index: str | None, as_json: bool, cluster: str | None) -> int:
 
 # --- entry point --------------------------------------------------------------------------------
 
+class _StdoutClosed(Exception):
+    """The reader of stdout went away (``| head``): not an error (click would exit 1 on EPIPE)."""
+
+
+class _Stdout:
+    """stdout, with a closed pipe raised as _StdoutClosed so that it reaches main() whole."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise _StdoutClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise _StdoutClosed from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _quiet_broken_pipe() -> None:
     """Point stdout at /dev/null so that the exit flush does not raise again."""
     try:
@@ -419,6 +445,8 @@ def _quiet_broken_pipe() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status: the one place errors become exit codes."""
+    if not isinstance(sys.stdout, _Stdout):
+        sys.stdout = _Stdout(sys.stdout)  # type: ignore[assignment]
     try:
         rv = cli.main(args=argv, prog_name="newsgrep", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -434,7 +462,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _err(f"error: {exc}")
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
+    except (BrokenPipeError, _StdoutClosed):
         _quiet_broken_pipe()
         sys.exit(EXIT_MATCH)
     except KeyboardInterrupt:
@@ -448,7 +476,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_ERROR)
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
+    except (BrokenPipeError, _StdoutClosed):
         _quiet_broken_pipe()
         sys.exit(EXIT_MATCH)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,223 @@
+"""What people and scripts see: ids they can open, --batch, --dedup in every format, -l -0,
+--mentions, the pager, broken pipes, terminal layout, kwic alignment with CJK text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, need_corpus
+from newsgrep import api
+from newsgrep.api import SearchOptions
+
+
+def ng(*args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess."""
+    full = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True,
+                          env=full, timeout=300, check=False, **kw)  # type: ignore[call-overload]
+
+
+# --- ids on screen, and show by id or by path ---------------------------------------------------
+
+def test_every_hit_shows_an_id_that_show_opens(sample_index: Path) -> None:
+    p = ng("search", "Russia", "-n", "5", "--index", str(sample_index))
+    assert p.returncode == 0
+    metas = [line.strip() for line in p.stdout.splitlines() if line.startswith("     ") and " · " in line]
+    assert len(metas) == 5
+    for meta in metas:
+        article_id = meta.split(" · ")[2]
+        shown = ng("show", article_id, "--index", str(sample_index), "--json")
+        assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == article_id
+
+
+def test_show_takes_a_file_path_in_any_spelling(sample_index: Path, tmp_path: Path) -> None:
+    seed = SAMPLE / "seed" / "000_149819f5d793fd8c.txt"
+    link = tmp_path / "seed-link.txt"
+    os.symlink(seed, link)
+    for spelling in (str(seed), str(link), str(SAMPLE / "seed" / ".." / "seed" / seed.name)):
+        p = ng("show", spelling, "--index", str(sample_index), "--json")
+        assert p.returncode == 0 and json.loads(p.stdout)["title"].startswith("12,000 people flee Idlib")
+    wiki = SAMPLE / "wikinews" / "wikinews_2019.csv"
+    p = ng("show", str(wiki), "--index", str(sample_index))
+    assert p.returncode == 2 and "holds 171 articles; show one by its id" in p.stderr
+    p = ng("show", "no-such-id", "--index", str(sample_index))
+    assert p.returncode == 1 and "no article with id or path" in p.stderr
+
+
+# --- the pager, as git runs it -------------------------------------------------------------------
+
+def test_show_pages_with_less_frx_when_less_is_unset(sample_index: Path, tmp_path: Path) -> None:
+    """In a terminal, show pipes the article into $NEWSGREP_PAGER with LESS=FRX (when LESS is unset)."""
+    pytest.importorskip("pty")
+    import pty
+
+    seen = tmp_path / "seen.txt"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f'#!/bin/sh\necho "LESS=$LESS" > {seen}\ncat >> {seen}\n')
+    pager.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "LESS"}
+    env["NEWSGREP_PAGER"] = str(pager)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs newsgrep with a terminal as stdout
+        os.execve(sys.executable, [sys.executable, "-m", "newsgrep", "show", "corpus/seed/000_149819f5d793fd8c.txt",
+                                   "--index", str(sample_index), "--query", "Idlib"], env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, out
+    import re
+
+    text = seen.read_text()
+    assert "\x1b[" in text  # colour codes, which LESS=R(X) shows as colour
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert text.startswith("LESS=FRX\n") and "12,000 people flee Idlib" in text
+    p = ng("show", "corpus/seed/000_149819f5d793fd8c.txt", "--index", str(sample_index), "--no-pager",
+           env={"NEWSGREP_PAGER": str(pager)}, cwd=str(SAMPLE.parent))
+    assert p.returncode == 0 and "12,000 people flee Idlib" in p.stdout
+
+
+# --- --batch ------------------------------------------------------------------------------------
+
+def test_batch_skips_comments_heads_each_query_and_exits_2_on_a_bad_one(reuters_index: Path,
+                                                                        tmp_path: Path) -> None:
+    batch = tmp_path / "queries.tsv"
+    batch.write_text("# coffee and cocoa\nq1\tcoffee Brazil\n\n  # indented comment\nq2\tzzqxyzzy\n"
+                     "q3\t(cocoa OR\nq4\tcocoa\n")
+    p = ng("search", "--batch", str(batch), "--index", str(reuters_index), "-n", "2")
+    assert p.returncode == 2
+    assert "newsgrep: query q3: OR has nothing after it (column 8)" in p.stderr
+    heads = [line for line in p.stdout.splitlines() if line.startswith("== ")]
+    assert heads == ["== q1: coffee Brazil", "== q2: zzqxyzzy", "== q4: cocoa"]
+    q2 = p.stdout.split("== q2: zzqxyzzy\n")[1].split("== q4")[0]
+    assert "(no matching article)" in q2
+    counts = ng("search", "--batch", str(batch), "--index", str(reuters_index), "-c")
+    assert counts.returncode == 2
+    rows = [line.split("\t") for line in counts.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["q1", "q2", "q4"] and rows[1][1] == "0"
+    assert int(rows[0][1]) == api.count("coffee Brazil", str(reuters_index))
+    ok = tmp_path / "ok.tsv"
+    ok.write_text("a\tcoffee\nb\tzzqxyzzy\n")
+    assert ng("search", "--batch", str(ok), "--index", str(reuters_index), "--json").returncode == 0
+
+
+# --- --dedup in every format ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reprints(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three reprints of a real BBC story (other headlines, a dropped paragraph) beside BBC business."""
+    bbc = need_corpus("bbc")
+    d = tmp_path_factory.mktemp("dedup") / "news"
+    shutil.copytree(bbc / "business", d / "business")
+    text = (bbc / "business" / "010.txt").read_text(encoding="utf-8", errors="replace")
+    title, _, body = text.partition("\n")
+    paras = [p for p in body.split("\n\n") if p.strip()]
+    for k, head in enumerate(["Reprint one", "Reprint two", "Reprint three"]):
+        kept = paras[:] if k != 2 else paras[:-1]
+        (d / f"wire-2004-1{k}-01.txt").write_text(f"{head}: {title}\n\n" + "\n\n".join(kept), encoding="utf-8")
+    ix = d.parent / "ix"
+    assert api.build_index([str(d)], str(ix)).ok
+    return ix
+
+
+def test_dedup_is_visible_in_text_json_and_csv(reprints: Path) -> None:
+    query = "Reprint"
+    hits = list(api.search(query, str(reprints), SearchOptions(dedup=True, limit=None)).hits)
+    grouped = [h for h in hits if h.duplicates]
+    assert grouped and grouped[0].id.startswith("news/wire-") and len(hits) < 3
+    text = ng("search", query, "--dedup", "--index", str(reprints))
+    assert text.returncode == 0
+    assert any("near-duplicate" in line and all(d in line for d in grouped[0].duplicates or ())
+               for line in text.stdout.splitlines())
+    js = [json.loads(line) for line in ng("search", query, "--dedup", "--json", "--index", str(reprints)).stdout.splitlines()]
+    assert any(sorted(r["duplicates"]) == sorted(grouped[0].duplicates or ()) for r in js)
+    rows = list(csv.reader(io.StringIO(ng("search", query, "--dedup", "--csv", "--index", str(reprints)).stdout)))
+    assert rows[0][-1] == "duplicates"
+    assert any(set(r[-1].split(";")) == set(grouped[0].duplicates or ()) for r in rows[1:])
+    count = ng("search", query, "--dedup", "-c", "--index", str(reprints))
+    assert int(count.stdout) == len(hits)
+
+
+# --- -l -0, --mentions, broken pipes --------------------------------------------------------------
+
+def test_files_with_matches_and_null(bbc_index: Path) -> None:
+    lines = ng("search", "Yukos", "-l", "--index", str(bbc_index)).stdout.splitlines()
+    nul = ng("search", "Yukos", "-l", "-0", "--index", str(bbc_index)).stdout
+    assert nul.endswith("\0") and nul.split("\0")[:-1] == lines and len(lines) == api.count("Yukos", str(bbc_index))
+    assert ng("search", "Yukos", "-l", "-c", "--index", str(bbc_index)).returncode == 2  # they exclude each other
+
+
+def test_mentions_count_what_kwic_lists(reuters_index: Path) -> None:
+    ix = str(reuters_index)
+    kwic = ng("kwic", "coffee", "--json", "--index", ix).stdout.splitlines()
+    mentions = int(ng("search", "coffee", "-c", "--mentions", "--index", ix).stdout)
+    assert mentions == len(kwic) > api.count("coffee", ix)
+    tl = ng("timeline", "coffee", "--mentions", "--json", "--index", ix)
+    rows = [json.loads(line) for line in tl.stdout.splitlines()]
+    undated = int(tl.stderr.split()[1].replace(",", "")) if "undated" in tl.stderr else 0
+    assert sum(r["count"] for r in rows) + undated == mentions
+
+
+def test_a_broken_pipe_exits_0(bbc_index: Path) -> None:
+    p = subprocess.run(f"{sys.executable} -m newsgrep search said -n 0 --index {bbc_index} | head -1",
+                       shell=True, capture_output=True, text=True, timeout=300,
+                       executable="/bin/bash", env={**os.environ, "PIPESTATUS_CHECK": "1"})
+    assert p.stdout.count("\n") == 1
+    status = subprocess.run(f"{sys.executable} -m newsgrep search said -n 0 --index {bbc_index} | head -1 >/dev/null;"
+                            " echo ${{PIPESTATUS[0]}}".replace("{{", "{").replace("}}", "}"),
+                            shell=True, capture_output=True, text=True, timeout=300, executable="/bin/bash")
+    assert status.stdout.strip() == "0" and "Traceback" not in status.stderr
+
+
+# --- terminal layout -----------------------------------------------------------------------------
+
+def test_wrapped_snippets_keep_their_indent_and_words(sample_index: Path) -> None:
+    p = ng("search", "Idlib", "--color", "always", "-n", "1", "--index", str(sample_index),
+           env={"COLUMNS": "60"})
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", p.stdout)
+    lines = [line for line in plain.splitlines() if line.strip()]
+    assert all(len(line) <= 60 for line in lines)
+    assert all(line.startswith("     ") for line in lines[1:])  # under the rank and title
+    words = set(re.findall(r"\w+", api.search("Idlib", str(sample_index)).hits.__next__().snippets[0].text))
+    assert all(w in words for line in lines[2:4] for w in re.findall(r"\w+", line))  # no word cut
+
+
+def test_kwic_aligns_cjk_by_display_width(tmp_path: Path) -> None:
+    from newsgrep.render.research import display_width
+
+    pages = need_corpus("html", "article-extraction-benchmark", "html")
+    d = tmp_path / "ko"
+    d.mkdir()
+    for name in ("0ec95c7261d122f304728e90c983450ef1ce1e0b423546835c397d50aaf0d0f2",
+                 "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"):
+        shutil.copy(pages / f"{name}.html.gz", d / f"{name}.html.gz")
+    ix = str(tmp_path / "ix")
+    assert api.build_index([str(d)], ix).ok
+    p = ng("kwic", "MBC OR SNS", "--width", "20", "--index", ix)
+    lines = p.stdout.splitlines()
+    assert len(lines) >= 3 and any(c > "\u1100" for c in p.stdout)
+    starts = set()
+    for line in lines:
+        for word in ("MBC", "SNS"):
+            at = line.find(word, 40)
+            if at >= 0:
+                starts.add(display_width(line[:at]))
+                break
+    assert len(starts) == 1  # every keyword starts in the same terminal column

@@ -150,7 +150,8 @@ def _warc(src: Path, out: Path, size: int, every: int = 400) -> None:
     with src.open("rb") as f:
         for rec in ArchiveIterator(f):
             if rec.rec_type == "response":
-                body = b"".join(iter(lambda: rec.content_stream().read(1 << 16), b""))
+                stream = rec.content_stream()
+                body = b"".join(iter(lambda: stream.read(1 << 16), b""))  # noqa: B023 (read at once)
                 pages.append((rec.rec_headers.get_header("WARC-Target-URI"), body))
     with out.open("wb") as f:
         writer = WARCWriter(f, gzip=True)
@@ -194,10 +195,12 @@ def memory_rows(corpora: Path, scale: float) -> list[dict[str, object]]:
     fmt = corpora / "formats"
     jobs = [
         ("LexisNexis TXT", "download.txt", _nexis_txt, fmt / "lexisnexis-txt" / "amcat_test.txt", 100e6),
-        ("Factiva HTML", "factiva.html", _factiva_html, fmt / "factiva-html" / "koheiw_irish-independence_1_2017-11-14.html", 150e6),
+        ("Factiva HTML", "factiva.html", _factiva_html,
+         fmt / "factiva-html" / "koheiw_irish-independence_1_2017-11-14.html", 150e6),
         ("Factiva XML", "factiva.xml", _factiva_xml, fmt / "factiva-xml" / "tmplugin_factiva_test.xml", 150e6),
         ("Nexis Uni DOCX", "download.docx", _nexis_docx, fmt / "nexisuni-docx" / "koheiw_guardian3.docx", 150e6),
-        ("WARC (.warc.gz)", "crawl.warc.gz", _warc, fmt / "warc" / "webarticlecurator_next_page_of_article.warc.gz", 500e6),
+        ("WARC (.warc.gz)", "crawl.warc.gz", _warc,
+         fmt / "warc" / "webarticlecurator_next_page_of_article.warc.gz", 500e6),
     ]
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="newsgrep-formats-") as tmp:
@@ -232,7 +235,8 @@ def section(rows: list[dict[str, object]], mem: list[dict[str, object]], command
     if mem:
         lines += ["", "Flat memory: large files made by repeating the samples (under $TMPDIR), each read in a fresh "
                   "process at a quarter and at the full size; peak RSS of the whole process.", "",
-                  "| file | size (MB) | articles | MB/s | peak RSS (MB) | size (MB) | articles | MB/s | peak RSS (MB) |",
+                  "| file | size (MB) | articles | MB/s | peak RSS (MB) "
+                  "| size (MB) | articles | MB/s | peak RSS (MB) |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for m in mem:
             q, f = m["quarter"], m["full"]

@@ -62,7 +62,8 @@ def _imports(tree: ast.AST, package: str) -> list[tuple[str, int]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             out.append((base, node.lineno))
             out.extend((f"{base}.{a.name}", node.lineno) for a in node.names)
         for child in ast.iter_child_nodes(node):

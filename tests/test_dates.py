@@ -30,7 +30,8 @@ def test_an_unreadable_date_is_warned_about(tmp_path: Path) -> None:
     from newsgrep.ingest.readers.base import FileContext
 
     f = tmp_path / "x.jsonl"
-    f.write_text('{"title": "A", "body": "x", "date": "05/06/2019"}\n{"title": "B", "body": "y", "date": "24/12/2019"}\n')
+    f.write_text('{"title": "A", "body": "x", "date": "05/06/2019"}\n'
+                 '{"title": "B", "body": "y", "date": "24/12/2019"}\n')
     ctx = FileContext(f, "t/x.jsonl", "jsonl")
     a, b = read_articles(ctx)
     assert a.date is None and b.date == "2019-12-24"

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import Reference
 
 from conftest import SAMPLE
 from newsgrep import api
 from newsgrep.errors import QueryError
 from newsgrep.index.query.parse import parse
 from newsgrep.index.search.searcher import Searcher
-from reference import Reference
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -72,7 +72,8 @@ def queries(draw: st.DrawFn, words: list[str], phrases: list[str]) -> str:
         if kind == "fuzzy":
             return _edit(w, rng).replace("~", "") + rng.choice(["~", "~1", "~2"])
         if kind == "field":
-            return rng.choice(["title:", "body:", "source:"]) + (w if rng.random() < 0.7 else f'"{rng.choice(phrases)}"')
+            value = w if rng.random() < 0.7 else f'"{rng.choice(phrases)}"'
+            return rng.choice(["title:", "body:", "source:"]) + value
         if kind == "date":
             m = rng.randint(1, 12)
             return rng.choice([f"date:2019-{m:02d}", f"date:>2019-{m:02d}", f"date:<=2019-{m:02d}",

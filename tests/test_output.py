@@ -144,7 +144,8 @@ def test_dedup_is_visible_in_text_json_and_csv(reprints: Path) -> None:
     assert text.returncode == 0
     assert any("near-duplicate" in line and all(d in line for d in grouped[0].duplicates or ())
                for line in text.stdout.splitlines())
-    js = [json.loads(line) for line in ng("search", query, "--dedup", "--json", "--index", str(reprints)).stdout.splitlines()]
+    js = [json.loads(line)
+          for line in ng("search", query, "--dedup", "--json", "--index", str(reprints)).stdout.splitlines()]
     assert any(sorted(r["duplicates"]) == sorted(grouped[0].duplicates or ()) for r in js)
     rows = list(csv.reader(io.StringIO(ng("search", query, "--dedup", "--csv", "--index", str(reprints)).stdout)))
     assert rows[0][-1] == "duplicates"

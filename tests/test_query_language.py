@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from reference import levenshtein
 
 from conftest import need_corpus
 from newsgrep import api
@@ -16,7 +17,6 @@ from newsgrep.api import SearchOptions
 from newsgrep.errors import QueryError
 from newsgrep.index.query.parse import parse
 from newsgrep.index.query.syntax import Bool, DateRange, Fuzzy, Pattern, Phrase, Word
-from reference import levenshtein
 
 _WORDS = re.compile(r"\w+(?:['’ʼʾʿ`´]\w+)*")
 
@@ -132,8 +132,9 @@ def test_a_date_range_on_the_sample_corpus(sample_index: Path) -> None:
 
 @pytest.mark.parametrize("any_terms", [False, True])
 def test_minus_is_not(bbc_index: Path, any_terms: bool) -> None:
-    minus = {h.id for h in api.search("Yukos -Putin", str(bbc_index), SearchOptions(limit=None, any_terms=any_terms)).hits}
-    not_ = {h.id for h in api.search("Yukos NOT Putin", str(bbc_index), SearchOptions(limit=None, any_terms=any_terms)).hits}
+    every = SearchOptions(limit=None, any_terms=any_terms)
+    minus = {h.id for h in api.search("Yukos -Putin", str(bbc_index), every).hits}
+    not_ = {h.id for h in api.search("Yukos NOT Putin", str(bbc_index), every).hits}
     both = {h.id for h in api.search("Yukos Putin", str(bbc_index), SearchOptions(limit=None)).hits}
     yukos = {h.id for h in api.search("Yukos", str(bbc_index), SearchOptions(limit=None)).hits}
     assert minus == not_ == yukos - both and both and minus
@@ -148,8 +149,9 @@ def test_plus_requires_a_word_with_any(bbc_index: Path) -> None:
 # --- the syntax tree --------------------------------------------------------------------------
 
 def test_operators_bind_as_documented() -> None:
-    assert parse("a b OR c") == Bool(must=(Word("a", None, 1), Bool(should=(Word("b", None, 3), Word("c", None, 8)))))
-    assert parse("a AND b OR c") == Bool(should=(Bool(must=(Word("a", None, 1), Word("b", None, 7))), Word("c", None, 12)))
+    a, b, c = Word("a", None, 1), Word("b", None, 3), Word("c", None, 8)
+    assert parse("a b OR c") == Bool(must=(a, Bool(should=(b, c))))
+    assert parse("a AND b OR c") == Bool(should=(Bool(must=(a, Word("b", None, 7))), Word("c", None, 12)))
     assert parse("a -b", any_terms=True) == Bool(should=(Word("a", None, 1),), must_not=(Word("b", None, 4),))
     assert parse("+a b", any_terms=True) == Bool(must=(Word("a", None, 2),), should=(Word("b", None, 4),))
     assert parse('title:"x y"~3') == Phrase("x y", "title", 7, 3)

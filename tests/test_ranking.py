@@ -20,12 +20,15 @@ DOCS = {
 }
 
 
-def _searcher(params: RankingParams = RankingParams()) -> Searcher:
+DEFAULT = RankingParams()
+
+
+def _searcher(params: RankingParams = DEFAULT) -> Searcher:
     articles = [Article(i, i, t, b) for i, (t, b) in DOCS.items()]
     return Searcher(None, params, ix=memory_index(articles))
 
 
-def _search(text: str, params: RankingParams = RankingParams()) -> dict[str, float]:
+def _search(text: str, params: RankingParams = DEFAULT) -> dict[str, float]:
     with _searcher(params) as s:
         bound = s.bind(text, any_terms=True)
         ids = s.column("id")

@@ -25,8 +25,10 @@ def write(path: Path, text: str) -> Path:
 def small(tmp_path: Path) -> tuple[Path, Path]:
     """A made-up corpus of five short articles and its index."""
     docs = tmp_path / "news"
-    write(docs / "2019-12-24-strike.txt", "Workers strike at port\n\nDock workers went on strike on Tuesday. The strikes spread.")
-    write(docs / "2019-11-02-airstrike.txt", "Airstrikes hit Idlib\n\nAirstrikes hit two marketplaces in Idlib province.")
+    write(docs / "2019-12-24-strike.txt",
+          "Workers strike at port\n\nDock workers went on strike on Tuesday. The strikes spread.")
+    write(docs / "2019-11-02-airstrike.txt",
+          "Airstrikes hit Idlib\n\nAirstrikes hit two marketplaces in Idlib province.")
     write(docs / "2020-01-15-idlib.txt", "Idlib talks\n\nTalks on Idlib resumed in January with Turkey and Russia.")
     write(docs / "undated.txt", "Idlib undated\n\nAn undated story about Idlib and Aleppo.")
     write(docs / "other" / "2019-12-01-sport.txt", "Football final\n\nThe final ended in a draw.")

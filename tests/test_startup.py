@@ -10,11 +10,13 @@ from pathlib import Path
 from conftest import REPO
 
 # What a piped search of plain words has no use for: the terminal renderer; Whoosh's query
-# parser, query objects, searcher and highlighter (newsgrep parses and scores on its own); the readers' HTML extraction and encoding detection; SQLite (the settings are read from
+# parser, query objects, searcher and highlighter (newsgrep parses and scores on its own); the
+# readers' HTML extraction and encoding detection; SQLite (the settings are read from
 # settings.txt); OpenSSL (MD5 comes from CPython's built-in module); the record classes of the
 # other commands; what Whoosh imports only for writing; difflib (click's suggestions for a
 # mistyped option); the fuzzy-word, ignore-file and cluster libraries.
-NOT_NEEDED = ("rich", "whoosh.qparser", "whoosh.query", "whoosh.searching", "whoosh.highlight", "trafilatura", "charset_normalizer", "sqlite3", "_hashlib",
+NOT_NEEDED = ("rich", "whoosh.qparser", "whoosh.query", "whoosh.searching", "whoosh.highlight",
+              "trafilatura", "charset_normalizer", "sqlite3", "_hashlib",
               "newsgrep.models", "tempfile", "shutil", "urllib.request", "asyncio",
               "whoosh.lang.morph_en", "whoosh.automata.lev", "difflib", "rapidfuzz", "pathspec",
               "dask", "distributed")

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from newsgrep.index.query.bound import BoundQuery
     from newsgrep.index.query.ranking import RankingParams
     from newsgrep.index.search.searcher import Filters, Searcher
-    from newsgrep.models import (Article, ArticleView, IndexReport, IndexStats, KwicLine, Progress,
-                                 Timeline)
+    from newsgrep.models import Article, ArticleView, IndexReport, IndexStats, KwicLine, Progress, Timeline
     from newsgrep.text.analysis import AnalysisSettings
 
 

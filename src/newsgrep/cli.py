@@ -446,7 +446,7 @@ def _quiet_broken_pipe() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status: the one place errors become exit codes."""
     if not isinstance(sys.stdout, _Stdout):
-        sys.stdout = _Stdout(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _Stdout(sys.stdout)
     try:
         rv = cli.main(args=argv, prog_name="newsgrep", standalone_mode=False)
     except click.exceptions.Exit as exc:

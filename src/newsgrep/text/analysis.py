@@ -164,9 +164,9 @@ class Analyzer:
                 t = term(raw)
             if t is None:
                 continue
-            got = out.get(t)  # type: ignore[arg-type]
+            got = out.get(t)
             if got is None:
-                out[t] = [pos]  # type: ignore[index]
+                out[t] = [pos]
             else:
                 got.append(pos)
         return out

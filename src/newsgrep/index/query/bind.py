@@ -170,8 +170,9 @@ class Binder:
             if len(kept) == 1:
                 return self._variant(kept[0].written, label)
             return self._name(text, slop)
+        kind = "word" if field is None else "field"
         parts = [self.terms(fields, [t.written if written_field else t.term or ""],
-                            t.written if written_field else text[t.start:t.end], kind="word" if field is None else "field")
+                            t.written if written_field else text[t.start:t.end], kind=kind)
                  for t in kept]
         if len(parts) == 1:
             return parts[0]
@@ -199,10 +200,11 @@ class Binder:
         prefix = re.split(r"[*?]", pattern, maxsplit=1)[0]
         found: set[str] = set()
         for wf in wfields:
+            words: Iterable[str]
             if prefix:
                 words = (_decode(t) for t in self.reader.expand_prefix(wf, prefix))
             else:
-                words = iter(self.lexicon(wf))
+                words = self.lexicon(wf)
             found.update(w for w in words if regex.match(w))
         return self._expansion(node.text, fields, wfields, found, "wildcard")
 

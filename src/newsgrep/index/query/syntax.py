@@ -76,12 +76,12 @@ def describe(node: Node) -> str:
         parts = [f"+{describe(n)}" for n in node.must] + [describe(n) for n in node.should]
         parts += [f"-{describe(n)}" for n in node.must_not]
         return "(" + " ".join(parts) + ")"
-    prefix = f"{node.field}:" if getattr(node, "field", None) else ""
+    if isinstance(node, DateRange):
+        return f"date:[{node.start.isoformat() if node.start else ''} to " \
+               f"{node.end.isoformat() if node.end else ''})"
+    prefix = f"{node.field}:" if node.field else ""
     if isinstance(node, Phrase):
         return f'{prefix}"{node.text}"' + (f"~{node.slop}" if node.slop is not None else "")
     if isinstance(node, Fuzzy):
         return f"{prefix}{node.text}~{node.maxdist}"
-    if isinstance(node, DateRange):
-        return f"date:[{node.start.isoformat() if node.start else ''} to " \
-               f"{node.end.isoformat() if node.end else ''})"
     return f"{prefix}{node.text}"

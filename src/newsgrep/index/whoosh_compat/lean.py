@@ -46,7 +46,7 @@ def _variations(word: str) -> Any:
 def _md5(*args: Any, **kwargs: Any) -> Any:
     """MD5 from CPython's built-in module: hashlib would load OpenSSL (about 3 ms) first."""
     try:
-        from _md5 import md5
+        from _md5 import md5  # type: ignore[import-not-found]
     except ImportError:
         from hashlib import md5
     return md5(*args, **kwargs)
@@ -121,12 +121,13 @@ def preload() -> None:
     """Import the parts of Whoosh newsgrep uses, keeping out what they import and never use."""
     if "whoosh.compat" in sys.modules:
         return
-    stand_ins: dict[str, _StandIn] = {}
+    stand_ins: dict[str, types.ModuleType] = {}
     for name, attrs in FROM_IMPORTS.items():
         if name not in sys.modules:
-            module = stand_ins[name] = _StandIn(name)
+            stand_in = _StandIn(name)
+            stand_ins[name] = stand_in
             for attr, value in attrs.items():
-                setattr(module, attr, value)
+                setattr(stand_in, attr, value)
     for name in (*LAZY_MODULES, "asyncio"):
         if name not in sys.modules:
             stand_ins[name] = _StandIn(name)
@@ -139,8 +140,8 @@ def preload() -> None:
         import whoosh.index  # noqa: F401
         import whoosh.reading  # noqa: F401
     finally:
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name) is stand_in:
+        for name, temporary in stand_ins.items():
+            if sys.modules.get(name) is temporary:
                 del sys.modules[name]
     real = {id(stand_ins[name]): _lazy(name) for name in LAZY_MODULES if name in stand_ins}
     for name, module in _whoosh_modules():

@@ -170,7 +170,7 @@ class _Guard:
         finally:
             self._finding.discard(fullname)
         if spec is not None and spec.loader is not None:
-            spec.loader = _GuardedLoader(spec.loader)
+            spec.loader = _GuardedLoader(spec.loader)  # type: ignore[assignment]
         return spec
 
 
@@ -207,7 +207,7 @@ def install() -> None:
                 clean_module(module)
     import whoosh.index as windex
 
-    windex.toc_loaders = {}  # type: ignore[attr-defined]
+    windex.toc_loaders = {}
     global _DAMAGE
     _DAMAGE = (*_DAMAGE, windex.IndexError)
 

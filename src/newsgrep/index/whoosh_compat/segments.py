@@ -79,8 +79,8 @@ def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, byte
 def _encode_positions(positions: list[int]) -> bytes:
     """Encode positions as ``formats.Positions.encode`` does (a count, then pickled deltas),
     with the deltas taken in C."""
-    return pack_uint(len(positions)) + pickle.dumps(
-        list(map(operator.sub, positions, [0, *positions[:-1]])), 2)
+    head: bytes = pack_uint(len(positions))
+    return head + pickle.dumps(list(map(operator.sub, positions, [0, *positions[:-1]])), 2)
 
 
 Lengths = dict[str, list[int]]  # field name -> each document's length in the field
@@ -235,7 +235,7 @@ class _Tracked:
         self._pos += 4
 
     def tell(self) -> int:
-        return self._pos
+        return int(self._pos)
 
 
 def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,

@@ -193,7 +193,8 @@ def _ids_weights(data: bytes, compression: int) -> tuple[Any, Any]:
             data += inflate.flush()
         ids, weights, _ = _loads(data)
         return ids, weights
-    return _loads(data[:cut] + b"\x86.")  # TUPLE2, STOP
+    ids, weights = _loads(data[:cut] + b"\x86.")  # TUPLE2, STOP
+    return ids, weights
 
 
 def _weights(weights: Any, count: int) -> Any:

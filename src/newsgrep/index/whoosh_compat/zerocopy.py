@@ -97,5 +97,5 @@ def install() -> None:
         self.is_real = False
         self.is_closed = False
 
-    structfile.BufferFile.__init__ = __init__  # type: ignore[method-assign]
+    structfile.BufferFile.__init__ = __init__
     _installed = True

@@ -2,7 +2,8 @@
 
 Whoosh's own writer analyses and writes postings in one process, so reading files in a pool
 leaves the writer as the bottleneck. Here each worker keeps one segment writer (unlocked, as in
-Whoosh's MpWriter; fastwrite.FastSegmentWriter) and feeds it the articles of the files it is given; at the end of a batch
+Whoosh's MpWriter; whoosh_compat.segments) and feeds it the articles of the files it is given; at
+the end of a batch
 it finishes its segment and hands it back. The main process holds the index's write lock, deletes
 the old versions of changed and gone files, resolves id collisions in file order exactly as the
 one-process path does (an article whose id another file holds is deleted from its segment), and

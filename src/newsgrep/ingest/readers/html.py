@@ -62,8 +62,8 @@ def decode_page(data: bytes, name: str) -> str:
 
 def _parse_tree(html: str) -> Any:
     """Parse a page with lxml, or return None for markup that cannot be parsed at all."""
-    import lxml.etree  # type: ignore[import-untyped]
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.etree
+    import lxml.html
 
     try:
         return lxml.html.document_fromstring(html)
@@ -83,7 +83,7 @@ def _fallback_text(tree: Any) -> str:
             text = "\n".join(el.text_content() for el in found)
             if text.strip():
                 return text
-    return tree.text_content()
+    return str(tree.text_content())
 
 
 def _extract(html: str, with_metadata: bool = True) -> tuple[str, dict[str, Any]]:

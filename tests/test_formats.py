@@ -404,3 +404,17 @@ def test_a_headline_word_finds_each_file(formats_index: Path) -> None:
 
 def CORPUS_FORMATS() -> Path:  # noqa: N802 - read as a constant
     return need_corpus(*FORMATS)
+
+
+def test_a_web_page_about_an_export_service_is_a_web_page(tmp_path: Path) -> None:
+    """Words an article may contain ("Factiva", "ProQuest", "Europresse", "1 of 3 documents")
+    never make a saved page an export: only the exports' own page structure does."""
+    from newsgrep.ingest.readers import format_of
+
+    page = tmp_path / "story.html"
+    page.write_text("<html><head><title>Dow Jones sells Factiva stake</title></head><body><article>"
+                    "<h1>Dow Jones sells Factiva stake</h1><p>ProQuest and Europresse, DeFacto and "
+                    "LexisNexis users, doc_id fans: 1 of 3 documents was leaked.</p></article></body></html>")
+    assert format_of(page) == "html"
+    for path in sorted(need_corpus("html", "article-extraction-benchmark", "html").glob("*.html.gz")):
+        assert format_of(path) == "html", path.name

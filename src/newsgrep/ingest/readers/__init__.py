@@ -104,15 +104,16 @@ def sniff(ctx: FileContext) -> str:
             return "wire"
         return "nexis-txt" if nexis_txt.sniff(head) else "txt"
     if kind == "html":
-        if "factiva" in low or "articleparagraph" in low:
+        # structural marks of each export's saved page, never words an article could contain
+        if "factivaexception" in low or 'class="articleparagraph' in low or "factivalogo" in low:
             return "factiva-html"
-        if "doc_id" in low or re.search(r"\d+ of \d+ documents?\b", low):
+        if re.search(r'name="?doc_id', low) or re.search(r"\b\d+ of \d+ DOCUMENTS\b", head):
             return "nexis-html"
-        if "docpublicationname" in low or "europresse" in low or "eureka.cc" in low:
+        if "docpublicationname" in low or "europresse.com/docviewer" in low:
             return "europresse"
-        if "docid_" in low or "proquest" in low:
+        if "docid_mstar" in low or "proquest.com/docview" in low:
             return "proquest-html"
-        if 'class="eintrag"' in low or "defacto" in low:
+        if 'class="eintrag"' in low and "defacto" in low:
             return "apa-html"
         return "html"
     if kind == "rtf":

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from newsgrep.index.query.bound import BoundQuery
     from newsgrep.index.query.ranking import RankingParams
     from newsgrep.index.search.searcher import Filters, Searcher
+    from newsgrep.index.search.shards import ShardedIndex
     from newsgrep.models import Article, ArticleView, IndexReport, IndexStats, KwicLine, Progress, Timeline
     from newsgrep.text.analysis import AnalysisSettings
 
@@ -72,18 +73,38 @@ def index_dir(index: str | os.PathLike[str] | None) -> Path:
 def _searcher(index: str | None, options: SearchOptions) -> Searcher:
     from newsgrep.index.search.searcher import Searcher
 
+    return Searcher(index_dir(index), **_settings(options))
+
+
+def _settings(options: SearchOptions) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if options.ranking is not None:
         kwargs["params"] = options.ranking
     if options.analysis is not None:
         kwargs["analysis"] = options.analysis
-    return Searcher(index_dir(index), **kwargs)
+    return kwargs
 
 
-def _no_cluster(cluster: str | None, shards: int | None = None) -> None:
-    """Refuse what this build cannot do yet: sharded indexes and Dask clusters."""
-    if cluster or shards:
-        raise UsageError("sharded indexes and --cluster are not available in this version")
+def _sharded(index: str | None, options: SearchOptions, cluster: str | None) -> ShardedIndex | None:
+    """Open a sharded index (on a Dask cluster, when ``cluster`` names one); None for an
+    ordinary index (which ``cluster`` cannot serve: it has one shard, searched here)."""
+    from newsgrep.index.store.shards import shard_count
+
+    where = index_dir(index)
+    n = shard_count(where)
+    if n is None:
+        if cluster:
+            raise UsageError(f"--cluster searches sharded indexes; {where} is an ordinary index "
+                             "(make one with `newsgrep index PATH --index DIR --shards N`)")
+        return None
+    from newsgrep.index.search.shards import ShardedIndex, local_map
+
+    mapper = local_map
+    if cluster:
+        from newsgrep.cluster import connect
+
+        mapper = connect(cluster).map
+    return ShardedIndex(where, n, mapper=mapper, **_settings(options))
 
 
 # --- index / remove ------------------------------------------------------------------------------
@@ -100,15 +121,20 @@ def build_index(paths: Sequence[str], index: str | None = None, *, jobs: int | N
     from newsgrep.ingest.files import resolve_paths
     from newsgrep.ingest.readers.fields import parse_field_map
 
-    _no_cluster(cluster, shards)
     mapping = parse_field_map(list(field_map))
     roots = resolve_paths(paths)
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if shards is not None and shards < 1:
+        raise UsageError("--shards must be at least 1")
     kwargs: dict[str, Any] = {} if analysis is None else {"analysis": analysis}
+    if cluster:
+        from newsgrep.cluster import connect
+
+        kwargs["runner"] = connect(cluster).runner()
     return _build(roots, index_dir(index), jobs=jobs, rebuild=rebuild, field_map=mapping,
                   include=include, exclude=exclude, progress=progress,
-                  keep_boilerplate=keep_boilerplate, no_ignore=no_ignore, **kwargs)
+                  keep_boilerplate=keep_boilerplate, no_ignore=no_ignore, shards=shards, **kwargs)
 
 
 def remove(paths: Sequence[str], index: str | None = None, cluster: str | None = None) -> IndexReport:
@@ -116,31 +142,13 @@ def remove(paths: Sequence[str], index: str | None = None, cluster: str | None =
     path with no indexed articles is an error."""
     from newsgrep.index.write.build import remove_paths
 
-    _no_cluster(cluster)
     return remove_paths([Path(p).expanduser().absolute() for p in paths], index_dir(index))
 
 
 # --- search --------------------------------------------------------------------------------------
 
-def _spellings(s: Searcher, bound: BoundQuery, matches: set[int]) -> tuple[tuple[str, int], ...]:
-    """Count, among the matches, the articles in which each spelling of a --variants word occurs."""
-    from collections import Counter
-
-    from newsgrep.index.query.bound import Terms, positive_leaves
-
-    counts: Counter[str] = Counter()
-    for leaf in positive_leaves(bound.root):
-        parts = [leaf] if isinstance(leaf, Terms) else list(getattr(leaf, "parts", ()))
-        for t in parts:
-            if t.kind != "variants" or not t.written:
-                continue
-            for word in t.written:
-                docs: set[int] = set()
-                for f in t.wfields:
-                    docs |= s.evaluator.docs_with(f, [word])[word]
-                n = len(docs & matches)
-                if n:
-                    counts[word] = max(counts[word], n)
+def _ordered(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """List spellings by how many articles hold them, most first."""
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -162,7 +170,7 @@ def _run(s: Searcher, text: str, options: SearchOptions, qid: str | None,
             total = len(s.groups(s.ranked(bound, None, scores=scores)))
         else:
             total = len(scores)
-    spellings = _spellings(s, bound, set(scores or ())) if options.variants else ()
+    spellings = _ordered(s.spellings(bound, set(scores or ()))) if options.variants else ()
     explanation = None
     if options.explain:
         from newsgrep.index.search.explain import explain
@@ -188,7 +196,10 @@ def _run(s: Searcher, text: str, options: SearchOptions, qid: str | None,
 def search(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
            cluster: str | None = None) -> SearchResult:
     """Run a query: its hits (made as they are read), count, spellings and explanation."""
-    _no_cluster(cluster)
+    sharded = _sharded(index, options, cluster)
+    if sharded is not None:
+        with sharded:
+            return _run_sharded(sharded, query, options, None)
     s = _searcher(index, options)
     try:
         return _run(s, query, options, None, close=True)
@@ -202,6 +213,25 @@ def count(query: str, index: str | None = None, options: SearchOptions = SearchO
     from dataclasses import replace
 
     return search(query, index, replace(options, count_only=True)).total
+
+
+def _run_sharded(sh: ShardedIndex, text: str, options: SearchOptions, qid: str | None) -> SearchResult:
+    """Run one query on every shard and merge: the answer one index of the same articles gives."""
+    from newsgrep.index.search.shards import ShardRequest
+
+    bound = sh.bind(text, options.any_terms, options.variants, options.filters())
+    limit = 0 if options.count_only else options.limit
+    request = ShardRequest(limit, options.sort, options.snippets, options.dedup, options.mentions,
+                           options.variants, qid)
+    total, hits, spellings, mentions = sh.query(bound, request)
+    if options.mentions:
+        total = mentions
+    explanation = None
+    if options.explain:
+        from newsgrep.index.search.explain import explain
+
+        explanation = explain(sh.local, bound, options.mode(), total)
+    return SearchResult(text, total, hits, qid, spellings if options.variants else (), explanation)
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
@@ -227,7 +257,15 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
                  cluster: str | None = None) -> Iterator[SearchResult]:
     """Run many queries on one open index, in order. A query that cannot be read gives a result
     with its ``error`` and no hits; read each result's hits before asking for the next."""
-    _no_cluster(cluster)
+    sharded = _sharded(index, options, cluster)
+    if sharded is not None:
+        with sharded:
+            for qid, text in queries:
+                try:
+                    yield _run_sharded(sharded, text, options, qid)
+                except QueryError as exc:
+                    yield SearchResult(text, 0, (), qid, error=str(exc))
+        return
     s = _searcher(index, options)
     try:
         for qid, text in queries:
@@ -247,35 +285,42 @@ def show(article: str, index: str | None = None, query: str | None = None,
          cluster: str | None = None) -> ArticleView | None:
     """Return one whole article by id, or by the path of a file that holds one article (None
     when there is no such article); the query's words marked."""
-    _no_cluster(cluster)
     from newsgrep.index.search.research import view
 
-    with _searcher(index, SearchOptions()) as s:
-        doc = s.document(article)
-        if doc is None:
-            doc = _by_path(s, article)
+    sharded = _sharded(index, SearchOptions(), cluster)
+    if sharded is not None:
+        with sharded:
+            doc = sharded.document(article) or _by_path(sharded.local, article)
             if doc is None:
                 return None
+            return view(sharded.local[0], doc, sharded.bind(query) if query else None)
+    with _searcher(index, SearchOptions()) as s:
+        doc = s.document(article) or _by_path([s], article)
+        if doc is None:
+            return None
         bound = s.bind(query) if query else None
         return view(s, doc, bound)
 
 
-def _by_path(s: Searcher, article: str) -> dict[str, Any] | None:
-    """Find the one article of a file given by path (any spelling of it)."""
+def _by_path(searchers: Sequence[Searcher], article: str) -> dict[str, Any] | None:
+    """Find the one article of a file given by path (any spelling of it), in one index or in
+    every shard of a sharded one."""
     p = Path(article).expanduser()
     if not p.exists():
         return None
-    docs = s.documents_of(os.path.realpath(p))
-    if not docs:
-        docs = s.documents_of(str(p.absolute()))
-    if not docs:
+    found: list[tuple[Searcher, int]] = []
+    for spelling in dict.fromkeys((os.path.realpath(p), str(p.absolute()))):
+        found = [(s, d) for s in searchers for d in s.documents_of(spelling)]
+        if found:
+            break
+    if not found:
         return None
-    if len(docs) > 1:
-        ids = s.column("id")
-        shown = ", ".join(ids[d] for d in docs[:5])
-        raise UsageError(f"{article} holds {len(docs):,} articles; show one by its id "
-                         f"({shown}{', ...' if len(docs) > 5 else ''})")
-    return dict(s.reader.stored_fields(docs[0]))
+    if len(found) > 1:
+        shown = ", ".join(sorted(s.column("id")[d] for s, d in found)[:5])
+        raise UsageError(f"{article} holds {len(found):,} articles; show one by its id "
+                         f"({shown}{', ...' if len(found) > 5 else ''})")
+    s, d = found[0]
+    return dict(s.reader.stored_fields(d))
 
 
 def export(query: str | None = None, index: str | None = None,
@@ -283,26 +328,40 @@ def export(query: str | None = None, index: str | None = None,
            cluster: str | None = None) -> Iterator[Article]:
     """Yield the whole records of a query's matches, or of every article without a query
     (in id order, or by date with --sort)."""
-    _no_cluster(cluster)
     from newsgrep.index.search.research import export as _export
 
+    by_id = query is None and options.sort == "relevance"
+    sharded = _sharded(index, options, cluster)
+    if sharded is not None:
+        with sharded:
+            filters = options.filters()
+            bound = sharded.bind(query, options.any_terms, options.variants, filters) if query else \
+                sharded.everything(filters)
+            yield from sharded.records(bound, options.sort, by_id)
+        return
     with _searcher(index, options) as s:
         filters = options.filters()
         bound = s.bind(query, options.any_terms, options.variants, filters) if query else \
             s.everything(filters)
-        yield from _export(s, bound, options.sort, by_id=query is None and options.sort == "relevance")
+        yield from _export(s, bound, options.sort, by_id=by_id)
 
 
 def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
          width: int = 40, sort: str = "date", cluster: str | None = None) -> list[KwicLine]:
     """Return every occurrence of the query's words in context."""
-    _no_cluster(cluster)
     from newsgrep.index.search.research import kwic as _kwic
 
     if width < 1:
         raise UsageError("--width must be at least 1")
     if sort not in ("left", "right", "date"):
         raise UsageError(f"bad sort {sort!r}: use left, right or date")
+    sharded = _sharded(index, options, cluster)
+    if sharded is not None:
+        from newsgrep.index.search.research import sort_kwic
+
+        with sharded:
+            bound = sharded.bind(query, options.any_terms, options.variants, options.filters())
+            return sort_kwic(sharded.kwic(bound, width), sort)
     with _searcher(index, options) as s:
         bound = s.bind(query, options.any_terms, options.variants, options.filters())
         return _kwic(s, bound, width, sort)
@@ -311,12 +370,20 @@ def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOp
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
              by: str = "month", cluster: str | None = None) -> Timeline:
     """Count the articles (or, with mentions, the matched words) per day, week, month or year."""
-    _no_cluster(cluster)
     from newsgrep.index.search.research import PERIODS
     from newsgrep.index.search.research import timeline as _timeline
 
     if by not in PERIODS:
         raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
+    sharded = _sharded(index, options, cluster)
+    if sharded is not None:
+        from newsgrep.index.search.research import timeline_of
+
+        with sharded:
+            filters = options.filters()
+            bound = sharded.bind(query, options.any_terms, options.variants, filters)
+            counts, undated, totals = sharded.timeline(bound, filters.source, by, options.mentions)
+            return timeline_of(counts, undated, totals, by, options.mentions)
     with _searcher(index, options) as s:
         filters = options.filters()
         bound = s.bind(query, options.any_terms, options.variants, filters)
@@ -325,15 +392,21 @@ def timeline(query: str, index: str | None = None, options: SearchOptions = Sear
 
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:
     """Describe the index: articles, dates, sources, size, last update."""
-    _no_cluster(cluster)
+    from newsgrep.index.search.research import folder_size, merge_stats
     from newsgrep.index.search.research import stats as _stats
     from newsgrep.index.store.catalog import open_catalog
 
     where = index_dir(index)
-    with _searcher(index, SearchOptions()) as s:
-        catalog = open_catalog(where)
-        try:
-            updated, version = catalog.get("updated"), catalog.get("version")
-        finally:
-            catalog.close()
-        return _stats(s, updated, version)
+    sharded = _sharded(index, SearchOptions(), cluster)
+    if sharded is None:
+        searcher = _searcher(index, SearchOptions())  # checks that there is a current index
+    catalog = open_catalog(where)
+    try:
+        updated, version = catalog.get("updated"), catalog.get("version")
+    finally:
+        catalog.close()
+    if sharded is not None:
+        with sharded:
+            return merge_stats(sharded.stats(), str(where), folder_size(where), updated, version)
+    with searcher:
+        return _stats(searcher, updated, version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from newsgrep.hits import ExplainedWord, Explanation
 from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Every, Exact, Match, Seq, Terms, leaves
 from newsgrep.index.search.searcher import Searcher
@@ -38,29 +40,34 @@ def describe(node: Bound) -> str:
     return "(every article)"
 
 
-def _word(s: Searcher, node: Terms) -> ExplainedWord:
+def _word(searchers: Sequence[Searcher], node: Terms) -> ExplainedWord:
     if node.written is not None:
         words, fields = node.written, node.wfields
     else:
         words, fields = node.terms, node.fields
     rows = []
     for w in words[:MAX_TERMS]:
-        docs: set[int] = set()
-        for f in fields:
-            docs |= s.evaluator.docs_with(f, [w])[w]
-        rows.append((w, len(docs)))
+        n = 0
+        for s in searchers:  # every shard of a sharded index: an article is in one of them
+            docs: set[int] = set()
+            for f in fields:
+                docs |= s.evaluator.docs_with(f, [w])[w]
+            n += len(docs)
+        rows.append((w, n))
     return ExplainedWord(node.label, node.kind, node.fields, tuple(rows), max(0, len(words) - MAX_TERMS))
 
 
-def explain(s: Searcher, bound: BoundQuery, mode: str, matches: int) -> Explanation:
-    """Describe a bound query: its tree, each word with its terms and their article counts."""
+def explain(s: Searcher | Sequence[Searcher], bound: BoundQuery, mode: str, matches: int) -> Explanation:
+    """Describe a bound query: its tree, each word with its terms and their article counts (in
+    one index, or in every shard of a sharded one)."""
+    searchers = [s] if isinstance(s, Searcher) else list(s)
     words: list[ExplainedWord] = []
     notes: list[str] = []
     for leaf in leaves(bound.root):
         if isinstance(leaf, Terms):
-            words.append(_word(s, leaf))
+            words.append(_word(searchers, leaf))
         elif isinstance(leaf, Seq):
-            words.extend(_word(s, p) for p in leaf.parts)
+            words.extend(_word(searchers, p) for p in leaf.parts)
             if leaf.needs_text:
                 notes.append(f"{leaf.label}: positions checked on the article text")
         elif isinstance(leaf, Dates):

@@ -62,49 +62,60 @@ def mentions(s: Searcher, doc: dict[str, Any], spec: MatchSpec) -> int:
                for f in ("title", "body"))
 
 
-def timeline(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
-             count_mentions: bool = False) -> Timeline:
-    """Count matching articles (or mentions) per period, beside all articles of the period
-    (same filters but the query), from the first to the last period with a hit."""
+def timeline_counts(s: Searcher, bound: BoundQuery, source: str | None, by: str,
+                    count_mentions: bool = False) -> tuple[Counter[date], int, Counter[date]]:
+    """Count matching articles (or mentions) by the first day of their period, the undated
+    ones, and all articles of each period (within the source filter, whatever they say)."""
     if by not in PERIODS:
         raise ValueError(by)
     dates = s.column("date")
     spec = s.spec(bound) if count_mentions else None
-    counts: Counter[str] = Counter()
+    counts: Counter[date] = Counter()
     undated = 0
-    starts: list[date] = []
     for d in s.matching(bound):
         n = 1 if spec is None else mentions(s, s.reader.stored_fields(d), spec)
         raw = dates[d]
         if raw >= UNDATED:
             undated += n
-            continue
-        day = to_datetime(raw).date()
-        counts[period_of(day, by)] += n
-        starts.append(_period_start(day, by))
-    if not starts:
+        else:
+            counts[_period_start(to_datetime(raw).date(), by)] += n
+    totals: Counter[date] = Counter()
+    if counts:
+        for d in s.matching(s.everything(Filters(source=source))):
+            raw = dates[d]
+            if raw < UNDATED:
+                totals[_period_start(to_datetime(raw).date(), by)] += 1
+    return counts, undated, totals
+
+
+def timeline_of(counts: Counter[date], undated: int, totals: Counter[date], by: str,
+                count_mentions: bool = False) -> Timeline:
+    """Make the timeline rows, from the first to the last period with a hit, empty ones included."""
+    if not counts:
         return Timeline(by, (), undated, count_mentions)
-    population = s.matching(s.everything(Filters(source=filters.source)))
-    totals: Counter[str] = Counter()
-    for d in population:
-        raw = dates[d]
-        if raw < UNDATED:
-            totals[period_of(to_datetime(raw).date(), by)] += 1
     rows = []
-    cur, last = min(starts), max(starts)
+    cur, last = min(counts), max(counts)
     while cur <= last:
-        name = period_of(cur, by)
-        n, total = counts.get(name, 0), totals.get(name, 0)
-        rows.append(TimelineRow(name, n, total, round(n / total, 6) if total else 0.0))
+        n, total = counts.get(cur, 0), totals.get(cur, 0)
+        rows.append(TimelineRow(period_of(cur, by), n, total, round(n / total, 6) if total else 0.0))
         cur = _next_start(cur, by)
     return Timeline(by, tuple(rows), undated, count_mentions)
 
 
-def kwic(s: Searcher, bound: BoundQuery, width: int, sort: str) -> list[KwicLine]:
-    """Every occurrence of the query's words in the matching articles, with context."""
+def timeline(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
+             count_mentions: bool = False) -> Timeline:
+    """Count matching articles (or mentions) per period, beside all articles of the period
+    (same filters but the query), from the first to the last period with a hit."""
+    counts, undated, totals = timeline_counts(s, bound, filters.source, by, count_mentions)
+    return timeline_of(counts, undated, totals, by, count_mentions)
+
+
+def kwic_rows(s: Searcher, bound: BoundQuery, width: int) -> list[tuple[Any, ...]]:
+    """Every occurrence of the query's words in the matching articles, with context, each with
+    its keys of order: (raw date, id, title or body, offset, line)."""
     spec = s.spec(bound)
     dates = s.column("date")
-    lines: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []
     for d in s.matching(bound):
         doc = s.reader.stored_fields(d)
         for part, f in enumerate(("title", "body")):
@@ -114,14 +125,25 @@ def kwic(s: Searcher, bound: BoundQuery, width: int, sort: str) -> list[KwicLine
                 left = flat[max(0, start - width):start]
                 right = flat[end:end + width]
                 line = KwicLine(doc["id"], doc.get("date_text"), left, flat[start:end], right)
-                lines.append((dates[d], doc["id"], part, start, line))
+                rows.append((dates[d], doc["id"], part, start, line))
+    return rows
+
+
+def sort_kwic(rows: list[tuple[Any, ...]], sort: str) -> list[KwicLine]:
+    """Order keyword-in-context lines: by date (then article and place), or by the words left
+    of the keyword (nearest first, as concordancers do), or right of it."""
     if sort == "left":
-        lines.sort(key=lambda t: ([w.lower() for w in reversed(t[4].left.split())], t[4].match.lower(), t[1]))
+        rows.sort(key=lambda t: ([w.lower() for w in reversed(t[4].left.split())], t[4].match.lower(), t[1]))
     elif sort == "right":
-        lines.sort(key=lambda t: (t[4].right.lower().split(), t[4].match.lower(), t[1]))
+        rows.sort(key=lambda t: (t[4].right.lower().split(), t[4].match.lower(), t[1]))
     else:
-        lines.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
-    return [t[4] for t in lines]
+        rows.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+    return [t[4] for t in rows]
+
+
+def kwic(s: Searcher, bound: BoundQuery, width: int, sort: str) -> list[KwicLine]:
+    """Every occurrence of the query's words in the matching articles, with context."""
+    return sort_kwic(kwic_rows(s, bound, width), sort)
 
 
 def view(s: Searcher, doc: dict[str, Any], bound: BoundQuery | None) -> ArticleView:
@@ -145,6 +167,27 @@ def export(s: Searcher, bound: BoundQuery, sort: str, by_id: bool) -> Iterator[A
         yield article_of(s.reader.stored_fields(d))
 
 
+def merge_stats(parts: Sequence[IndexStats], index: str, size: int, updated: str | None,
+                version: str | None) -> IndexStats:
+    """Describe a sharded index from its shards' descriptions."""
+    sources: Counter[str] = Counter()
+    for p in parts:
+        sources.update(p.sources)
+    firsts = [p.first_date for p in parts if p.first_date]
+    lasts = [p.last_date for p in parts if p.last_date]
+    return IndexStats(articles=sum(p.articles for p in parts), undated=sum(p.undated for p in parts),
+                      first_date=min(firsts) if firsts else None, last_date=max(lasts) if lasts else None,
+                      sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+                      index=index, size_bytes=size, updated=updated, version=version)
+
+
+def folder_size(folder: str | os.PathLike[str] | None) -> int:
+    """Add up the sizes of a folder's files, below it too."""
+    if folder is None:
+        return 0
+    return sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(folder) for f in files)
+
+
 def stats(s: Searcher, updated: str | None, version: str | None) -> IndexStats:
     """Describe what the index holds."""
     reader = s.reader
@@ -163,8 +206,7 @@ def stats(s: Searcher, updated: str | None, version: str | None) -> IndexStats:
             hi = raw if hi is None or raw > hi else hi
         name = names[d]
         sources[name.decode("utf-8") if name else "(none)"] += 1
-    size = 0 if s.index_dir is None else sum(
-        os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(s.index_dir) for f in files)
+    size = folder_size(s.index_dir)
     return IndexStats(
         articles=n, undated=undated,
         first_date=to_datetime(lo).date().isoformat() if lo is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -259,6 +260,25 @@ class Searcher:
                    title=doc.get("title") or "", date=doc.get("date_text"),
                    source=doc.get("source") or None, url=doc.get("url"), snippets=snips,
                    matched_terms=terms, qid=qid)
+
+    def spellings(self, bound: BoundQuery, matches: set[int]) -> Counter[str]:
+        """Count, among the matches, the articles in which each spelling of a --variants word
+        occurs (as written)."""
+        from newsgrep.index.query.bound import Terms, positive_leaves
+
+        counts: Counter[str] = Counter()
+        for leaf in positive_leaves(bound.root):
+            for t in [leaf] if isinstance(leaf, Terms) else list(getattr(leaf, "parts", ())):
+                if t.kind != "variants" or not t.written:
+                    continue
+                for word in t.written:
+                    docs: set[int] = set()
+                    for f in t.wfields:
+                        docs |= self.evaluator.docs_with(f, [word])[word]
+                    n = len(docs & matches)
+                    if n:
+                        counts[word] = max(counts[word], n)
+        return counts
 
     def document(self, article_id: str) -> dict[str, Any] | None:
         """Return the stored fields of one article, or None."""

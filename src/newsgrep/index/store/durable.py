@@ -113,31 +113,33 @@ def recover(index_dir: Path) -> None:
                 os.remove(entry.path)  # a TOC written but never renamed into place
 
 
-def reconcile(ix: Any, catalog: Any) -> int:
+def reconcile(indexes: list[Any], catalog: Any) -> int:
     """Record files whose articles are committed in Whoosh but missing from the catalog.
 
-    A run killed between a Whoosh commit and the catalog update leaves such articles. They are
-    recorded with an impossible modification time, so that the next run reads them again and
-    replaces them (rather than adding them twice). Return how many files were recorded.
+    A run killed between a Whoosh commit and the catalog update leaves such articles (in a
+    sharded index, also a run killed between the shards' commits). They are recorded with an
+    impossible modification time, so that the next run reads them again and replaces them in
+    every shard (rather than adding them twice). Return how many files were recorded.
     """
     db = catalog.db
     (recorded,) = db.execute("SELECT COALESCE(SUM(articles), 0) FROM files").fetchone()
-    if ix.doc_count() == recorded:
+    if sum(ix.doc_count() for ix in indexes) == recorded:
         return 0
     known = {r[0] for r in db.execute("SELECT path FROM files")}
     roots = sorted({r[0] for r in db.execute("SELECT DISTINCT root FROM files")}, key=len,
                    reverse=True)
     missing: dict[str, tuple[str, int]] = {}
-    with ix.searcher() as searcher:
-        for term in list(searcher.reader().lexicon("path")):
-            path = term.decode("utf-8") if isinstance(term, bytes) else term
-            if path in known:
-                continue
-            live = sum(1 for _ in searcher.document_numbers(path=path))
-            if live:
-                root = next((r for r in roots
-                             if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), path)
-                missing[path] = (root, live)
+    for ix in indexes:
+        with ix.searcher() as searcher:
+            for term in list(searcher.reader().lexicon("path")):
+                path = term.decode("utf-8") if isinstance(term, bytes) else term
+                if path in known:
+                    continue
+                live = sum(1 for _ in searcher.document_numbers(path=path))
+                if live:
+                    root = next((r for r in roots
+                                 if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), path)
+                    missing[path] = (root, missing.get(path, (root, 0))[1] + live)
     if missing:
         with catalog.transaction():
             db.executemany("INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles) "

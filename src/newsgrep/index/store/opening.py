@@ -21,8 +21,11 @@ SWAP_WAIT = 10.0  # seconds a reader waits for a rebuild's swap to finish
 
 
 def exists(index_dir: Path) -> bool:
-    """Tell whether a newsgrep index is in a folder (without reading any of it)."""
-    return (index_dir / CATALOG).exists() and index_exists(index_dir, INDEX_NAME)
+    """Tell whether a newsgrep index (one, or a sharded one) is in a folder (reading none of it)."""
+    from newsgrep.index.store.shards import MANIFEST
+
+    return (index_dir / CATALOG).exists() and (index_exists(index_dir, INDEX_NAME)
+                                                or (index_dir / MANIFEST).exists())
 
 
 def check_current(index_dir: Path, settings: str) -> None:

@@ -11,6 +11,7 @@ from newsgrep.errors import UsageError
 from newsgrep.index.query.schema import analysis_settings
 from newsgrep.index.store import boilerplate as boilerplate_store
 from newsgrep.index.store import durable
+from newsgrep.index.store import shards as shard_store
 from newsgrep.index.store.catalog import FileRecord, open_catalog
 from newsgrep.index.store.location import rebuild_dir
 from newsgrep.index.store.lock import exclusive
@@ -67,8 +68,11 @@ def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
 def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map: dict[str, str],
                 include: Sequence[str], exclude: Sequence[str], progress: Progress,
                 report: IndexReport, keep_boilerplate: bool | None = None, no_ignore: bool = False,
-                analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> None:
-    session = WriteSession(index_dir, progress, report, analysis)
+                analysis: AnalysisSettings = DEFAULT_ANALYSIS, shards: int | None = None,
+                runner: parallel.Runner | None = None) -> None:
+    if shards:
+        shard_store.create(index_dir, shards)
+    session = WriteSession(index_dir, progress, report, analysis, shards)
     session.options = reading_options(field_map)
     try:
         to_read, previous, gone = _plan(session, roots, include, exclude, no_ignore)
@@ -77,8 +81,8 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         to_read, previous = learned.to_read, learned.previous
         report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
         progress.start(len(to_read), sum(f.size for f in to_read))
-        if parallel.worth_it(to_read, jobs):
-            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES)
+        if runner is not None or parallel.worth_it(to_read, jobs):
+            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES, runner)
         else:
             session.apply(to_read, field_map, previous, gone)
         learned.finish(session.catalog)
@@ -91,8 +95,13 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
                 rebuild: bool = False, field_map: dict[str, str] | None = None,
                 include: Sequence[str] = (), exclude: Sequence[str] = (),
                 progress: Progress | None = None, keep_boilerplate: bool | None = None,
-                no_ignore: bool = False, analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> IndexReport:
-    """Index files and folders incrementally; rebuild when asked or when settings changed."""
+                no_ignore: bool = False, analysis: AnalysisSettings = DEFAULT_ANALYSIS,
+                shards: int | None = None, runner: parallel.Runner | None = None) -> IndexReport:
+    """Index files and folders incrementally; rebuild when asked or when settings changed.
+
+    ``shards``: make a new index a sharded one (given once, when it is created). ``runner``:
+    where the reading and writing run (by default, worker processes of this machine).
+    """
     started = time.perf_counter()
     progress = progress or SilentProgress()
     report = IndexReport()
@@ -100,7 +109,13 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
     roots = list(dict.fromkeys(paths))
     outdated = False
     keep = keep_boilerplate
+    existing = shard_store.shard_count(index_dir)
     if exists(index_dir):
+        if shards and existing != shards:
+            raise UsageError(
+                f"{index_dir} is {'an index of ' + str(existing) + ' shards' if existing else 'an index of one shard'}"
+                "; --shards is given once, when an index is created (--rebuild keeps the count)")
+        shards = existing
         catalog = open_catalog(index_dir)
         try:
             outdated = catalog.get("settings") != analysis_settings(analysis)
@@ -115,7 +130,7 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
     def run(into: Path) -> None:
         _index_into(into, roots, jobs=jobs, field_map=dict(field_map or {}), include=include,
                     exclude=exclude, progress=progress, report=report, keep_boilerplate=keep,
-                    no_ignore=no_ignore, analysis=analysis)
+                    no_ignore=no_ignore, analysis=analysis, shards=shards, runner=runner)
 
     if (rebuild or outdated) and index_dir.exists():
         if outdated:
@@ -139,7 +154,7 @@ def remove_paths(paths: Sequence[Path], index_dir: Path) -> IndexReport:
     report = IndexReport()
     if not exists(index_dir):
         check_current(index_dir, analysis_settings())  # raises the missing-index error
-    session = WriteSession(index_dir, SilentProgress(), report)
+    session = WriteSession(index_dir, SilentProgress(), report, shards=shard_store.shard_count(index_dir))
     try:
         gone: dict[str, FileRecord] = {}
         for p in paths:

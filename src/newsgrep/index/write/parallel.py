@@ -1,14 +1,15 @@
-"""Indexing on every core: worker processes read, analyse and write Whoosh segments of their own.
+"""Indexing on every core: workers read, analyse and write Whoosh segments of their own.
 
 Whoosh's own writer analyses and writes postings in one process, so reading files in a pool
-leaves the writer as the bottleneck. Here each worker keeps one segment writer (unlocked, as in
-Whoosh's MpWriter; whoosh_compat.segments) and feeds it the articles of the files it is given; at
-the end of a batch
-it finishes its segment and hands it back. The main process holds the index's write lock, deletes
-the old versions of changed and gone files, resolves id collisions in file order exactly as the
-one-process path does (an article whose id another file holds is deleted from its segment), and
-commits the new segments with one table of contents. Only ids travel back to the main process,
-so its memory stays flat; each worker's pool spills to disk beyond ``WORKER_LIMIT_MB``.
+leaves the writer as the bottleneck. Here each worker keeps one segment writer per index it
+writes (one, or one per shard; unlocked, as in Whoosh's MpWriter: whoosh_compat.segments), feeds
+them the articles of the files it is given, each to the index its id goes to, and at the end of a
+batch finishes its segments and hands them back. The main process holds the indexes' write
+locks, deletes the old versions of changed and gone files, settles ids in walk order exactly as
+the one-process path does, and commits each index's new segments with one table of contents.
+Only ids travel back to the main process, so its memory stays flat; each worker's pool spills to
+disk beyond ``WORKER_LIMIT_MB``. The same ``write_files`` runs as a Dask task on a cluster
+(newsgrep.cluster), where a task is a worker.
 """
 
 from __future__ import annotations
@@ -22,24 +23,26 @@ from typing import Any
 
 from newsgrep.errors import NewsgrepError
 from newsgrep.index.store.lock import check_interrupt
+from newsgrep.index.store.shards import route
 from newsgrep.index.write.session import WriteSession
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import FileProblem
 
 TASK_FILES = 16          # files per task handed to a worker, at most
 TASK_BYTES = 2 << 20     # bytes per task, at most (a big export file is a task of its own)
-WORKER_LIMIT_MB = 48    # posting pool of each worker before it spills a run to disk
+WORKER_LIMIT_MB = 48     # posting pool of each worker before it spills a run to disk
 MIN_FILES = 64           # fewer files than this are indexed in one process ...
 MIN_BYTES = 8 << 20      # ... unless they hold at least this much
+
+Task = list[tuple[int, FoundFile]]  # (position of the file in the run, the file)
 
 
 @dataclass
 class FileDone:
-    """What a worker did with one file: the ids it added, from docnum ``first`` on."""
+    """What a worker did with one file: the ids of the articles it added."""
 
     index: int
     worker: int
-    first: int
     ids: list[str] = field(default_factory=list)
     chars: int = 0
     warnings: list[FileProblem] = field(default_factory=list)
@@ -48,37 +51,54 @@ class FileDone:
     error: str | None = None
 
 
-def _worker(number: int, index_dir: str, field_map: dict[str, str], tasks: Any, results: Any) -> None:
-    """Index the files of each task into one new segment; hand the segment back at the end."""
+def open_writers(index_dirs: Sequence[str]) -> list[Any]:
+    """Open one unlocked segment writer per index (shard)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from newsgrep.index.store.location import INDEX_NAME
+    from newsgrep.index.whoosh_compat.segments import open_segment_writer
+
+    return [open_segment_writer(FileStorage(d).open_index(INDEX_NAME), WORKER_LIMIT_MB) for d in index_dirs]
+
+
+def write_files(writers: Sequence[Any], task: Task, field_map: dict[str, str], worker: int) -> list[FileDone]:
+    """Read a task's files and add each article to the writer of the index its id goes to."""
+    from newsgrep.index.write.reading import FileReading, article_doc
+
+    done = []
+    for i, found in task:
+        reading = FileReading(found, field_map)
+        d = FileDone(i, worker)
+        for a in reading:  # one article at a time: a large export is never held whole
+            writers[route(a.id, len(writers))].add_document(**article_doc(a))
+            d.ids.append(a.id)
+            d.chars += len(a.body) + len(a.title)
+        d.warnings, d.skipped = reading.warnings, reading.skipped
+        d.empty, d.error = reading.empty, reading.error
+        done.append(d)
+    return done
+
+
+def finish_writers(writers: Sequence[Any]) -> list[Any]:
+    """Finish each writer's segment (None for a writer that was given nothing)."""
+    from newsgrep.index.whoosh_compat.segments import finish_segment
+
+    return [finish_segment(w) for w in writers]
+
+
+def _worker(number: int, index_dirs: list[str], field_map: dict[str, str], tasks: Any, results: Any) -> None:
+    """Index the files of each task; hand the segments back at the end of the batch."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
-        from whoosh.filedb.filestore import FileStorage
-
-        from newsgrep.index.store.location import INDEX_NAME
-        from newsgrep.index.whoosh_compat.segments import finish_segment, next_docnum, open_segment_writer
-        from newsgrep.index.write.reading import FileReading, article_doc
-
-        ix = FileStorage(index_dir).open_index(INDEX_NAME)
-        w = open_segment_writer(ix, WORKER_LIMIT_MB)
+        writers = open_writers(index_dirs)
         while True:
             task = tasks.get()
             if task is None:
                 break
-            done = []
-            for i, found in task:
-                reading = FileReading(found, field_map)
-                d = FileDone(i, number, next_docnum(w))
-                for a in reading:  # one article at a time: a large export is never held whole
-                    w.add_document(**article_doc(a))
-                    d.ids.append(a.id)
-                    d.chars += len(a.body) + len(a.title)
-                d.warnings, d.skipped = reading.warnings, reading.skipped
-                d.empty, d.error = reading.empty, reading.error
-                done.append(d)
-            results.put(("files", done))
-        results.put(("segment", number, finish_segment(w)))
+            results.put(("files", write_files(writers, task, field_map, number)))
+        results.put(("segments", number, finish_writers(writers)))
     except BaseException:  # report anything to the main process, which raises it
         results.put(("error", number, traceback.format_exc()))
 
@@ -97,70 +117,77 @@ def _batches(files: Sequence[FoundFile], limit: int) -> Iterator[list[int]]:
         yield batch
 
 
+class Runner:
+    """Runs a batch's tasks somewhere: here, worker processes of this machine."""
+
+    def run(self, session: WriteSession, files: Sequence[FoundFile], batch: list[int],
+            field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, list[Any]]]:
+        """Index a batch; return what was done with each file, and each worker's segments."""
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        dirs = [str(d) for d in session.index_dirs]
+        tasks, results = ctx.Queue(), ctx.Queue()
+        workers = [ctx.Process(target=_worker, args=(n, dirs, field_map, tasks, results), daemon=True)
+                   for n in range(min(jobs, len(batch)))]
+        for p in workers:
+            p.start()
+        for task in make_tasks(files, batch):
+            tasks.put(task)
+        for _ in workers:
+            tasks.put(None)
+        done: list[FileDone] = []
+        segments: dict[int, list[Any]] = {}
+        try:
+            while len(segments) < len(workers):
+                check_interrupt()
+                try:
+                    msg = results.get(timeout=1.0)
+                except queue.Empty:
+                    if any(p.exitcode not in (None, 0) for p in workers):
+                        raise NewsgrepError("an indexing worker process died; nothing of this batch "
+                                            "was committed") from None
+                    continue
+                if msg[0] == "files":
+                    done.extend(msg[1])
+                    for d in msg[1]:
+                        session.progress.advance(1, len(d.ids), files[d.index].size)
+                elif msg[0] == "segments":
+                    segments[msg[1]] = msg[2]
+                else:
+                    raise NewsgrepError(f"an indexing worker failed:\n{msg[2]}")
+        finally:
+            for p in workers:
+                p.join(timeout=5)
+                if p.is_alive():
+                    p.terminate()
+        done.sort(key=lambda d: d.index)
+        return done, segments
+
+
 def apply_parallel(session: WriteSession, files: Sequence[FoundFile], field_map: dict[str, str],
-                   jobs: int, previous: dict[str, Any], gone: Sequence[str],
-                   batch_bytes: int) -> None:
-    """Index files in ``jobs`` worker processes, committing after each batch of bytes."""
+                   jobs: int, previous: dict[str, Any], gone: Sequence[str], batch_bytes: int,
+                   runner: Runner | None = None) -> None:
+    """Index files in ``jobs`` workers, committing after each batch of bytes."""
+    runner = runner or Runner()
     session.replacing.update(previous)
     session.drop_files(gone)
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     for batch in _batches(files, batch_bytes):
-        done, segments = _run_batch(ctx, session, files, batch, field_map, jobs)
+        done, segments = runner.run(session, files, batch, field_map, jobs)
         _settle(session, files, done, segments, previous, field_map)
         check_interrupt()
-        session.commit_segments([s for s in segments.values() if s is not None])
-
-
-def _run_batch(ctx: Any, session: WriteSession, files: Sequence[FoundFile], batch: list[int],
-               field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, Any]]:
-    """Run the workers over one batch; return what they did with each file, and their segments."""
-    tasks, results = ctx.Queue(), ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(n, str(session.index_dir), field_map, tasks, results),
-                           daemon=True) for n in range(min(jobs, len(batch)))]
-    for p in workers:
-        p.start()
-    for task in _tasks(files, batch):
-        tasks.put(task)
-    for _ in workers:
-        tasks.put(None)
-    done: list[FileDone] = []
-    segments: dict[int, Any] = {}
-    try:
-        while len(segments) < len(workers):
-            check_interrupt()
-            try:
-                msg = results.get(timeout=1.0)
-            except queue.Empty:
-                if any(p.exitcode not in (None, 0) for p in workers):
-                    raise NewsgrepError("an indexing worker process died; nothing of this batch "
-                                        "was committed") from None
-                continue
-            if msg[0] == "files":
-                done.extend(msg[1])
-                for d in msg[1]:
-                    f = files[d.index]
-                    session.progress.advance(1, len(d.ids), f.size)
-            elif msg[0] == "segment":
-                segments[msg[1]] = msg[2]
-            else:
-                raise NewsgrepError(f"an indexing worker failed:\n{msg[2]}")
-    finally:
-        for p in workers:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.terminate()
-    done.sort(key=lambda d: d.index)
-    return done, segments
+        parts = len(session.parts)
+        session.commit_segments([[segs[k] for segs in segments.values() if segs[k] is not None]
+                                 for k in range(parts)])
 
 
 def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDone],
-            segments: dict[int, Any], previous: dict[str, Any], field_map: dict[str, str]) -> None:
+            segments: dict[int, list[Any]], previous: dict[str, Any], field_map: dict[str, str]) -> None:
     """Account for each file in walk order, exactly as one process would.
 
-    Ids are claimed in walk order. A worker segment holding an article whose id an earlier file
-    holds is not committed (deleting the article from it would leave its words in the
-    segment's statistics): its files are read again here, in walk order, through the session's
-    own writer, and the article is skipped before it is written. Such collisions are rare.
+    Ids are claimed in walk order. A worker's segments holding an article whose id an earlier
+    file holds are not committed (deleting the article from a segment would leave its words in
+    the segment's statistics): its files are read again here, in walk order, through the
+    session's own writers, and the article is skipped before it is written. Such collisions are
+    rare.
     """
     claimed: dict[int, list[str]] = {}
     dirty: set[int] = set()
@@ -180,9 +207,10 @@ def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDo
                 for article_id in claimed[d.index]:
                     session.known_ids.pop(article_id, None)
         for worker in dirty:
-            if segments.get(worker) is not None:
-                discard_segment(session.ix.storage, segments[worker])
-            segments[worker] = None
+            for part, seg in zip(session.parts, segments.get(worker, [])):
+                if seg is not None:
+                    discard_segment(part.ix.storage, seg)
+            segments.pop(worker, None)
     for d in done:
         f = files[d.index]
         path = str(f.path)
@@ -207,9 +235,9 @@ def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:
         len(files) >= MIN_FILES or sum(f.size for f in files) >= MIN_BYTES)
 
 
-def _tasks(files: Sequence[FoundFile], batch: list[int]) -> Iterator[list[tuple[int, FoundFile]]]:
+def make_tasks(files: Sequence[FoundFile], batch: list[int]) -> Iterator[Task]:
     """Cut a batch into tasks of at most TASK_FILES files and TASK_BYTES bytes (or one file)."""
-    task: list[tuple[int, FoundFile]] = []
+    task: Task = []
     size = 0
     for i in batch:
         if task and (len(task) >= TASK_FILES or size + files[i].size > TASK_BYTES):
@@ -220,3 +248,12 @@ def _tasks(files: Sequence[FoundFile], batch: list[int]) -> Iterator[list[tuple[
     if task:
         yield task
 
+
+def write_task(index_dirs: list[str], task: Task, field_map: dict[str, str],
+               worker: int) -> tuple[list[FileDone], list[Any]]:
+    """Index a task's files into new segments of their own (one per index): what a Dask task
+    runs on a cluster worker. Segments not committed (a task run again elsewhere after its worker
+    was lost) are removed by the next commit of their index."""
+    writers = open_writers(index_dirs)
+    done = write_files(writers, task, field_map, worker)
+    return done, finish_writers(writers)

@@ -1,12 +1,13 @@
-"""One indexing run into one index folder: the steps both the one-process and the parallel path take.
+"""One indexing run: the steps both the one-process and the parallel path take, for one index or
+for every shard of a sharded index.
 
-A WriteSession holds the index's Whoosh writer, its catalog and the run's report. Its public
-methods are the steps of a run: drop the articles of files that are gone or changed
-(``drop_files``), claim an article's id for its file (``claim``), add an article (``add``),
-account for a file read (``record_file``), and commit, either what the session's own writer
-holds (``commit``) or that together with segments written by worker processes
-(``commit_segments``). The catalog is written after each Whoosh commit, so it never claims a
-file whose articles are not committed.
+A WriteSession holds the run's catalog of files, its report, and one IndexWriter per index it
+writes (one, or one per shard: an article goes to the shard its id hashes to). Its public methods
+are the steps of a run: drop the articles of files that are gone or changed (``drop_files``),
+claim an article's id for its file (``claim``), add an article (``add``), account for a file read
+(``record_file``), and commit: what the session's own writers hold (``commit``), or that together
+with segments written by worker processes (``commit_segments``). The catalog is written after
+every index has committed, so it never claims a file whose articles are not all committed.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from newsgrep import __version__
 from newsgrep.errors import IndexLocked
 from newsgrep.index.query.schema import analysis_settings, build_schema
 from newsgrep.index.store import durable
-from newsgrep.index.store.catalog import FileRecord, open_catalog, write_settings
+from newsgrep.index.store.catalog import Catalog, FileRecord, open_catalog, write_settings
 from newsgrep.index.store.location import INDEX_NAME
 from newsgrep.index.store.lock import check_interrupt
+from newsgrep.index.store.shards import route, shard_dirs
 from newsgrep.index.whoosh_compat.segments import commit_segments
 from newsgrep.index.write.reading import FileReading, article_doc
 from newsgrep.ingest.files import FoundFile
@@ -35,51 +37,82 @@ COMMIT_BYTES = int(os.environ.get("NEWSGREP_COMMIT_BYTES", str(128 << 20)))
 LOCK_TIMEOUT = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
 
 
-def _open_writer(ix: Any, progress: Progress, index_dir: Path) -> Any:
-    from whoosh.index import LockError
-
-    try:
-        return ix.writer(limitmb=256)
-    except LockError:
-        pass
-    progress.message(f"waiting for another newsgrep run to finish writing {index_dir} ...")
-    try:
-        return ix.writer(limitmb=256, timeout=LOCK_TIMEOUT, delay=0.25)
-    except LockError as exc:
-        raise IndexLocked(
-            f"another newsgrep run has been writing to {index_dir} for over {LOCK_TIMEOUT:.0f} s; "
-            "try again when it has finished") from exc
-
-
 def collision(article_id: str, owner: str) -> str:
     """Say why a record is skipped: its id belongs to an article of another file."""
     return (f"id {article_id!r} is already used by an article of {owner}; record skipped "
             "(use --map id=KEY for another id field)")
 
 
-class WriteSession:
-    """One indexing run into one index folder."""
+def stamp(catalog: Catalog, settings: str) -> None:
+    """Record an index's settings, version and time of update in its catalog."""
+    catalog.set_many({"settings": settings, "version": __version__,
+                      "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
-    def __init__(self, index_dir: Path, progress: Progress, report: IndexReport,
-                 analysis: AnalysisSettings = DEFAULT_ANALYSIS) -> None:
+
+class IndexWriter:
+    """The Whoosh index in one folder (one index, or one shard), opened for this run."""
+
+    def __init__(self, index_dir: Path, progress: Progress, analysis: AnalysisSettings,
+                 catalog: Catalog | None = None) -> None:
         self.index_dir = index_dir
         self.progress = progress
-        self.report = report
         index_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = open_catalog(index_dir)
+        self.own_catalog = catalog is None
+        self.catalog = catalog or open_catalog(index_dir)  # a shard's: its settings only
+        self.settings = analysis_settings(analysis)
         self.ix = durable.open_or_create(index_dir, INDEX_NAME, lambda: build_schema(analysis))
-        durable.reconcile(self.ix, self.catalog)
-        self.catalog.set_many({"settings": analysis_settings(analysis)})
-        write_settings(index_dir, analysis_settings(analysis))
+        self.catalog.set_many({"settings": self.settings})
+        write_settings(index_dir, self.settings)
         self._writer: Any = None
         self._searcher: Any = None
-        self.pending: list[FileRecord] = []
-        self.pending_gone: list[str] = []
-        self.pending_docs = 0
-        self.pending_bytes = 0
-        self.known_ids: dict[str, str] = {}
-        self.replacing: set[str] = set()  # files whose old articles this run drops
-        self.options = ""  # the reading options of this run, recorded with each file read
+
+    def writer(self) -> Any:
+        """Return this index's Whoosh writer (holding its write lock), opening it."""
+        if self._writer is None:
+            from whoosh.index import LockError
+
+            try:
+                self._writer = self.ix.writer(limitmb=256)
+            except LockError:
+                self.progress.message(f"waiting for another newsgrep run to finish writing {self.index_dir} ...")
+                try:
+                    self._writer = self.ix.writer(limitmb=256, timeout=LOCK_TIMEOUT, delay=0.25)
+                except LockError as exc:
+                    raise IndexLocked(
+                        f"another newsgrep run has been writing to {self.index_dir} for over "
+                        f"{LOCK_TIMEOUT:.0f} s; try again when it has finished") from exc
+        return self._writer
+
+    def delete_paths(self, paths: Sequence[str]) -> None:
+        """Delete the articles of these files."""
+        if paths:
+            w = self.writer()
+            for path in paths:
+                w.delete_by_term("path", path)
+
+    def holder(self, article_id: str) -> str | None:
+        """Return the file whose committed article has this id, if any."""
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        docnum = self._searcher.document_number(id=article_id)
+        return None if docnum is None else self._searcher.stored_fields(docnum).get("path")
+
+    def add(self, article: Article) -> None:
+        """Add one article."""
+        self.writer().add_document(**article_doc(article))
+
+    def commit(self, segments: Sequence[Any] | None = None) -> None:
+        """Commit what this writer holds (with segments written by worker processes)."""
+        if segments:
+            commit_segments(self.writer(), segments)
+        elif self._writer is not None:
+            self._writer.commit()
+        self._writer = None
+        if self._searcher is not None:  # it sees the index as it was before the commit
+            self._searcher.close()
+            self._searcher = None
+        if self.own_catalog:  # a shard's; the session stamps the catalog of its files
+            stamp(self.catalog, self.settings)
 
     def close(self) -> None:
         """Give up anything not committed and let go of the index."""
@@ -89,52 +122,88 @@ class WriteSession:
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
-        self.catalog.close()
+        if self.own_catalog:
+            self.catalog.close()
 
-    def writer(self) -> Any:
-        """Return the session's Whoosh writer (holding the index's write lock), opening it."""
-        if self._writer is None:
-            self._writer = _open_writer(self.ix, self.progress, self.index_dir)
-        return self._writer
+
+class WriteSession:
+    """One indexing run into one index folder (an ordinary index, or a sharded one)."""
+
+    def __init__(self, index_dir: Path, progress: Progress, report: IndexReport,
+                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, shards: int | None = None) -> None:
+        self.index_dir = index_dir
+        self.progress = progress
+        self.report = report
+        self.shards = shards or 0
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = open_catalog(index_dir)
+        self.settings = analysis_settings(analysis)
+        self.parts: list[IndexWriter] = []
+        try:
+            if self.shards:
+                self.parts = [IndexWriter(d, progress, analysis) for d in shard_dirs(index_dir, self.shards)]
+                self.catalog.set_many({"settings": self.settings})
+                write_settings(index_dir, self.settings)
+            else:
+                self.parts = [IndexWriter(index_dir, progress, analysis, self.catalog)]
+            durable.reconcile([p.ix for p in self.parts], self.catalog)
+        except BaseException:
+            self.close()
+            raise
+        self.pending: list[FileRecord] = []
+        self.pending_gone: list[str] = []
+        self.pending_docs = 0
+        self.pending_bytes = 0
+        self.known_ids: dict[str, str] = {}
+        self.replacing: set[str] = set()  # files whose old articles this run drops
+        self.options = ""  # the reading options of this run, recorded with each file read
+
+    @property
+    def index_dirs(self) -> list[Path]:
+        """Return the folders of the indexes written (one, or one per shard)."""
+        return [p.index_dir for p in self.parts]
+
+    def part_of(self, article_id: str) -> IndexWriter:
+        """Return the index an article goes to."""
+        return self.parts[route(article_id, len(self.parts))]
+
+    def close(self) -> None:
+        """Give up anything not committed and let go of the indexes."""
+        for p in self.parts:
+            p.close()
+        self.catalog.close()
 
     # --- the steps of a run ----------------------------------------------------------------------
 
     def drop_files(self, gone: Iterable[str], changed: Iterable[str] = ()) -> None:
         """Delete the articles of files that are gone (counted as removed) or changed (read
-        again by this run); their ids are free for the files read after."""
+        again by this run), from every index; their ids are free for the files read after."""
         gone, changed = list(gone), list(changed)
         if not gone and not changed:
             return
-        w = self.writer()
-        for path in gone:
-            w.delete_by_term("path", path)
-            self.report.removed += 1
-            self.pending_gone.append(path)
-            self.replacing.add(path)
-        for path in changed:
-            w.delete_by_term("path", path)
-            self.replacing.add(path)
+        for p in self.parts:
+            p.delete_paths(gone + changed)
+        self.report.removed += len(gone)
+        self.pending_gone.extend(gone)
+        self.replacing.update(gone)
+        self.replacing.update(changed)
 
     def claim(self, article_id: str, path: str) -> str | None:
         """Claim an id for an article of a file; return the file that holds it already, if
         another one does (the article is then skipped), else None."""
         owner = self.known_ids.get(article_id)
         if owner is None:
-            if self._searcher is None:
-                self._searcher = self.ix.searcher()
-            docnum = self._searcher.document_number(id=article_id)
-            if docnum is not None:
-                owner = self._searcher.stored_fields(docnum).get("path")
-                if owner in self.replacing:
-                    owner = None
+            owner = self.part_of(article_id).holder(article_id)
+            if owner in self.replacing:
+                owner = None
         if owner is not None:  # another file's, or an earlier record of this one
             return owner
         self.known_ids[article_id] = path
         return None
 
     def add(self, article: Article) -> None:
-        """Add one article through the session's writer."""
-        self.writer().add_document(**article_doc(article))
+        """Add one article to the index its id goes to."""
+        self.part_of(article.id).add(article)
         self.pending_bytes += len(article.body) + len(article.title)
 
     def record_file(self, found: FoundFile, kept: int, chars: int = 0, *, updated: bool) -> None:
@@ -161,26 +230,22 @@ class WriteSession:
         return self.pending_docs >= COMMIT_DOCS or self.pending_bytes >= COMMIT_BYTES
 
     def commit(self) -> None:
-        """Make what the session's writer holds durable, then record its files in the catalog."""
-        if self._writer is not None:
-            self._writer.commit()
-            self._writer = None
+        """Make what the session's writers hold durable, then record its files in the catalog."""
+        for p in self.parts:
+            p.commit()
         self._committed()
 
-    def commit_segments(self, segments: Sequence[Any]) -> None:
-        """Commit the session's deletions together with segments written by worker processes."""
-        commit_segments(self.writer(), segments)
-        self._writer = None
+    def commit_segments(self, segments: Sequence[Sequence[Any]]) -> None:
+        """Commit the session's deletions together with segments written by worker processes
+        (``segments[k]``: those of index k)."""
+        for p, segs in zip(self.parts, segments):
+            p.commit(segs)
         self._committed()
 
     def _committed(self) -> None:
-        if self._searcher is not None:  # it sees the index as it was before the commit
-            self._searcher.close()
-            self._searcher = None
         if self.pending or self.pending_gone:
             self.catalog.record(self.pending, self.pending_gone)
-        self.catalog.set_many({"updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                               "version": __version__})
+        stamp(self.catalog, self.settings)
         self.pending, self.pending_gone = [], []
         self.pending_docs = self.pending_bytes = 0
 
@@ -188,14 +253,14 @@ class WriteSession:
 
     def read_into(self, found: FoundFile, field_map: dict[str, str], updated: bool,
                   advance: bool = True) -> None:
-        """Read one file and add its articles through the session's writer, one at a time.
+        """Read one file and add its articles through the session's writers, one at a time.
 
         A changed file's old articles go only once its first new article is read, so that a
         file that has become unreadable keeps what was indexed of it.
         """
         path = str(found.path)
         reading = FileReading(found, field_map)
-        kept = chars = 0
+        kept = 0
         for a in reading:
             if updated and reading.read == 1:
                 self.drop_files((), [path])
@@ -211,7 +276,7 @@ class WriteSession:
         if reading.error:
             self.skip(path, reading.error)
         if reading.read or not reading.error:  # a file with no article read at all is tried again
-            self.record_file(found, kept, chars, updated=updated)
+            self.record_file(found, kept, updated=updated)
         if advance:
             self.progress.advance(1, kept, found.size)
 

@@ -1,0 +1,93 @@
+"""Sharded indexes on a Dask cluster: the same commands, run as tasks on the scheduler's workers.
+
+Only this package imports Dask, and only when ``--cluster`` (or $NEWSGREP_CLUSTER) names a
+scheduler: ``connect`` returns a Cluster whose ``map`` runs the per-shard search functions of
+``newsgrep.index.search.shards`` as tasks (one per shard, one round trip per query) and whose
+``runner`` writes segments as tasks (``newsgrep.index.write.parallel.write_task``, one per group of
+files; each index's segments are committed by this process, one writer per shard). Workers see
+the index folder and the input files at the same paths as the client (a shared filesystem).
+
+Faults: a worker lost in the middle of a task has the task run again by Dask on another worker
+(a task reads files and writes new segments only; what a lost task wrote is never committed and
+is removed by the next commit); a worker lost between searches leaves the others to answer; a
+scheduler that cannot be reached, or a shard that cannot be read, is an error (exit 2) within a
+time limit, never a partial answer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newsgrep.errors import NewsgrepError, UsageError
+
+CONNECT_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TIMEOUT", "10"))   # seconds to reach it
+TASK_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TASK_TIMEOUT", "3600"))  # seconds per round
+
+
+class Cluster:
+    """A connected Dask client, running newsgrep's shard and write tasks."""
+
+    def __init__(self, client: Any, address: str) -> None:
+        self.client = client
+        self.address = address
+
+    def gather(self, futures: Sequence[Any]) -> list[Any]:
+        """Wait for tasks, within TASK_TIMEOUT; a task that fails fails the whole round."""
+        import time
+
+        until = time.monotonic() + TASK_TIMEOUT
+        out = []
+        try:
+            for f in futures:
+                out.append(f.result(timeout=max(0.0, until - time.monotonic())))
+        except NewsgrepError:
+            self.cancel(futures)
+            raise
+        except TimeoutError as exc:
+            self.cancel(futures)
+            raise NewsgrepError(f"the Dask cluster at {self.address} did not answer within "
+                                f"{TASK_TIMEOUT:.0f} s (NEWSGREP_CLUSTER_TASK_TIMEOUT)") from exc
+        except Exception as exc:  # a task's own error, raised again here by Dask
+            self.cancel(futures)
+            raise NewsgrepError(f"a task on the Dask cluster at {self.address} failed: "
+                                f"{type(exc).__name__}: {exc}") from exc
+        return out
+
+    @staticmethod
+    def cancel(futures: Sequence[Any]) -> None:
+        """Cancel the tasks of a round that will not be used."""
+        for f in futures:
+            f.cancel()
+
+    def map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+        """Run each call as a task; return the results in order."""
+        return self.gather([self.client.submit(fn, *args, pure=False) for args in calls])
+
+    def runner(self) -> Any:
+        """Return a Runner that writes a batch's segments as tasks on the cluster's workers."""
+        from newsgrep.cluster.write import DaskRunner
+
+        return DaskRunner(self)
+
+
+_CONNECTED: dict[str, Cluster] = {}
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Cluster:
+    """Connect to a Dask scheduler (``tcp://host:8786``), once per process."""
+    if address in _CONNECTED:
+        return _CONNECTED[address]
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--cluster needs Dask's distributed scheduler: "
+                         "pip install 'newsgrep[cluster]'") from None
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise NewsgrepError(f"cannot reach the Dask scheduler at {address} within {timeout:.0f} s "
+                            f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
+    _CONNECTED[address] = cluster = Cluster(client, address)
+    return cluster

@@ -1,0 +1,314 @@
+"""Searching a sharded index: exactly the answers one index of the same articles gives.
+
+A query is bound once, by the client, against every shard's vocabulary and statistics together
+(the shards' files are read where they lie: a Whoosh MultiReader over the shards' readers), so
+that wildcards expand alike everywhere and every shard scores with the whole collection's article
+count, document frequencies and field lengths. Each shard then evaluates the bound query on its
+own segments (``shard_*`` functions: plain functions of picklable values, run in this process or
+as Dask tasks on a cluster), and the client merges: hits by score then id (each shard sends every
+hit that can rank in the first ``limit``, ties included, with its snippets), counts, timelines,
+keyword lines, spellings and statistics by adding them up.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from newsgrep.hits import Hit
+from newsgrep.index.query.bind import bind
+from newsgrep.index.query.bound import BoundQuery
+from newsgrep.index.query.ranking import DEFAULT_RANKING, RankingParams
+from newsgrep.index.search.searcher import Filters, Searcher
+from newsgrep.index.store.shards import shard_dirs
+from newsgrep.models import Article, IndexStats, KwicLine
+from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
+
+Mapper = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
+
+
+def local_map(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+    """Run each call in this process, in order."""
+    return [fn(*args) for args in calls]
+
+
+# --- what a shard does (runs where the shard is searched: here, or on a cluster worker) --------
+
+_OPEN: dict[tuple[str, RankingParams, AnalysisSettings], Searcher] = {}
+
+
+def shard_searcher(shard: str, params: RankingParams, analysis: AnalysisSettings) -> Searcher:
+    """Return an open searcher of a shard, kept while the shard is unchanged (a worker keeps it
+    between queries); opened again after the shard's index has been written to."""
+    key = (shard, params, analysis)
+    s = _OPEN.get(key)
+    if s is not None:
+        try:
+            current = s.ix.latest_generation() == s.reader.generation()
+        except (OSError, AttributeError):
+            current = False
+        if current:
+            return s
+        s.close()
+    s = _OPEN[key] = Searcher(Path(shard), params, analysis)
+    return s
+
+
+@dataclass(frozen=True)
+class Group:
+    """Near-duplicates across shards: the article that stands for them, and where it is."""
+
+    score: float
+    id: str
+    shard: int
+    duplicates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShardRequest:
+    """What the client asks of each shard for one query."""
+
+    limit: int | None
+    sort: str = "relevance"
+    snippets: bool = True
+    dedup: bool = False
+    mentions: bool = False
+    variants: bool = False
+    qid: str | None = None
+
+
+@dataclass
+class ShardAnswer:
+    """What a shard found for a query."""
+
+    total: int = 0
+    mentions: int = 0
+    hits: list[tuple[tuple[Any, ...], Hit]] = field(default_factory=list)   # (merge key, hit)
+    groups: list[tuple[float, str, int, bytes]] = field(default_factory=list)  # dedup: score, id, date, sketch
+    spellings: Counter[str] = field(default_factory=Counter)
+
+
+def _key(sort: str, score: float, article_id: str, raw_date: int) -> tuple[Any, ...]:
+    from newsgrep.index.search.columns import UNDATED
+
+    if sort == "relevance":
+        return (-score, article_id)
+    dated = raw_date < UNDATED
+    return (not dated, (-raw_date if sort == "newest" else raw_date) if dated else 0, article_id)
+
+
+def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: RankingParams,
+                analysis: AnalysisSettings) -> ShardAnswer:
+    """Evaluate a bound query on one shard: its count and the hits that can rank in the first
+    ``limit`` of the whole collection (ties included), in merge order."""
+    s = shard_searcher(shard, params, analysis)
+    out = ShardAnswer()
+    scores = s.scores(bound)
+    out.total = len(scores)
+    ids, dates = s.column("id"), s.column("date")
+    if request.mentions:
+        from newsgrep.index.search.research import mentions
+
+        marks = s.spec(bound)
+        out.mentions = sum(mentions(s, s.reader.stored_fields(d), marks) for d in scores)
+    if request.variants:
+        out.spellings = s.spellings(bound, set(scores))
+    if request.dedup:
+        sketches = s.column("minhash")
+        out.groups = [(v, ids[d], dates[d], sketches[d]) for d, v in scores.items()]
+        return out
+    if request.limit == 0:
+        return out
+    ranked = s.ranked(bound, request.limit, request.sort, scores=scores)
+    spec = s.spec(bound) if request.snippets else None
+    for r in ranked:
+        hit = s.hit(0, r.score, r.docnum, spec, request.qid)
+        out.hits.append((_key(request.sort, r.score, r.id, dates[r.docnum]), hit))
+    return out
+
+
+def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tuple[str, ...]]],
+               snippets: bool, qid: str | None, params: RankingParams,
+               analysis: AnalysisSettings) -> list[Hit]:
+    """Make the hits of chosen articles of a shard (after --dedup grouping across shards)."""
+    s = shard_searcher(shard, params, analysis)
+    spec = s.spec(bound) if snippets else None
+    out = []
+    for score, article_id, dupes in wanted:
+        docs = s.evaluator.docs_with("id", [article_id])[article_id]
+        if docs:
+            out.append(replace(s.hit(0, score, min(docs), spec, qid), duplicates=dupes))
+    return out
+
+
+def shard_timeline(shard: str, bound: BoundQuery, source: str | None, by: str, mentions: bool,
+                   params: RankingParams, analysis: AnalysisSettings) -> tuple[Counter[date], int, Counter[date]]:
+    """Count a shard's matches (or mentions) per period, its undated ones, and all its articles
+    per period (within the source filter)."""
+    from newsgrep.index.search.research import timeline_counts
+
+    return timeline_counts(shard_searcher(shard, params, analysis), bound, source, by, mentions)
+
+
+def shard_kwic(shard: str, bound: BoundQuery, width: int, params: RankingParams,
+               analysis: AnalysisSettings) -> list[tuple[Any, ...]]:
+    """Return a shard's keyword-in-context lines with their date order keys."""
+    from newsgrep.index.search.research import kwic_rows
+
+    return kwic_rows(shard_searcher(shard, params, analysis), bound, width)
+
+
+def shard_records(shard: str, bound: BoundQuery, sort: str, by_id: bool, params: RankingParams,
+                  analysis: AnalysisSettings) -> list[tuple[tuple[Any, ...], int]]:
+    """Return a shard's matches as (merge key, document number), for export."""
+    s = shard_searcher(shard, params, analysis)
+    ids, dates = s.column("id"), s.column("date")
+    scores = s.scores(bound)
+    if by_id:
+        return [((ids[d],), d) for d in scores]
+    return [(_key(sort, v, ids[d], dates[d]), d) for d, v in scores.items()]
+
+
+def shard_stats(shard: str, params: RankingParams, analysis: AnalysisSettings) -> IndexStats:
+    """Describe one shard."""
+    from newsgrep.index.search.research import stats
+
+    return stats(shard_searcher(shard, params, analysis), None, None)
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+class ShardedIndex:
+    """A sharded index seen from the client: one binder over every shard, and the merges."""
+
+    def __init__(self, index_dir: Path, shards: int, params: RankingParams = DEFAULT_RANKING,
+                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, mapper: Mapper = local_map) -> None:
+        from whoosh.reading import MultiReader
+
+        from newsgrep.index.query.schema import analysis_settings
+        from newsgrep.index.store.opening import check_current
+
+        self.index_dir = index_dir
+        self.dirs = [str(d) for d in shard_dirs(index_dir, shards)]
+        self.params, self.analysis, self.map = params, analysis, mapper
+        check_current(index_dir, analysis_settings(analysis))
+        self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields
+        self.reader = MultiReader([s.reader for s in self.local])
+        self.analyzer = self.local[0].analyzer
+
+    def close(self) -> None:
+        """Let go of the shards (their searchers stay open for the next query of this process)."""
+
+    def __enter__(self) -> ShardedIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def bind(self, text: str, any_terms: bool = False, variants: bool = False,
+             filters: Filters = Filters()) -> BoundQuery:
+        """Parse and bind a query with the statistics of every shard together."""
+        first = self.local[0]
+        node = first.syntax(text, any_terms, variants)
+        bound = bind(node, text, self.reader, self.analyzer, self.params, variants)
+        return first.filtered(bound, filters)
+
+    def everything(self, filters: Filters = Filters()) -> BoundQuery:
+        """Return the query every article matches (within the filters)."""
+        return self.local[0].filtered(replace(self.local[0].everything(), doc_count=self.reader.doc_count_all()),
+                                      filters)
+
+    def _each(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        return self.map(fn, [(d, *args, self.params, self.analysis) for d in self.dirs])
+
+    def query(self, bound: BoundQuery, request: ShardRequest) -> tuple[int, list[Hit], tuple[tuple[str, int], ...], int]:
+        """Run a query on every shard; return (count, hits in order, spellings, mentions)."""
+        answers: list[ShardAnswer] = self._each(shard_query, bound, request)
+        spellings: Counter[str] = Counter()
+        for a in answers:
+            spellings.update(a.spellings)
+        spelled = tuple(sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0])))  # most first
+        mentions = sum(a.mentions for a in answers)
+        if request.dedup:
+            groups = self._groups(answers)
+            return len(groups), self._dedup(bound, answers, groups, request), spelled, mentions
+        total = sum(a.total for a in answers)
+        merged = heapq.merge(*(a.hits for a in answers), key=lambda kh: kh[0])
+        hits = [replace(h, rank=i) for i, (_, h) in enumerate(merged, 1)
+                if request.limit is None or i <= request.limit]
+        return total, hits, spelled, mentions
+
+    @staticmethod
+    def _groups(answers: Sequence[ShardAnswer]) -> list[Group]:
+        """Group near-duplicates across shards as one index would (text.dedup.group)."""
+        from newsgrep.text.dedup import group
+
+        members = [(k, m) for k, a in enumerate(answers) for m in a.groups]  # (shard, member)
+        order = sorted(range(len(members)), key=lambda i: (members[i][1][2], members[i][1][1]))
+        grouped = group({i: members[i][1][3] for i in range(len(members))}, order)
+        out = []
+        for rep, keys in grouped.items():
+            best = max(members[i][1][0] for i in keys)
+            out.append(Group(best, members[rep][1][1], members[rep][0],
+                             tuple(members[i][1][1] for i in keys if i != rep)))
+        out.sort(key=lambda g: (-g.score, g.id))
+        return out
+
+    def _dedup(self, bound: BoundQuery, answers: Sequence[ShardAnswer], groups: list[Group],
+               request: ShardRequest) -> list[Hit]:
+        if request.sort != "relevance":
+            when = {m[1]: m[2] for a in answers for m in a.groups}
+            groups.sort(key=lambda r: _key(request.sort, r.score, r.id, when[r.id]))
+        chosen = groups if request.limit is None else groups[:request.limit]
+        if request.limit == 0:
+            return []
+        wanted: dict[int, list[tuple[float, str, tuple[str, ...]]]] = {}
+        for g in chosen:
+            wanted.setdefault(g.shard, []).append((g.score, g.id, g.duplicates))
+        calls = [(self.dirs[k], bound, w, request.snippets, request.qid, self.params, self.analysis)
+                 for k, w in wanted.items()]
+        made = {h.id: h for hits in self.map(shard_hits, calls) for h in hits}
+        return [replace(made[g.id], rank=i) for i, g in enumerate(chosen, 1) if g.id in made]
+
+    def timeline(self, bound: BoundQuery, source: str | None, by: str,
+                 mentions: bool) -> tuple[Counter[date], int, Counter[date]]:
+        """Add up every shard's counts per period."""
+        counts: Counter[date] = Counter()
+        totals: Counter[date] = Counter()
+        undated = 0
+        for c, u, t in self._each(shard_timeline, bound, source, by, mentions):
+            counts.update(c)
+            totals.update(t)
+            undated += u
+        return counts, undated, totals
+
+    def kwic(self, bound: BoundQuery, width: int) -> list[tuple[Any, ...]]:
+        """Gather every shard's keyword-in-context lines."""
+        return [row for rows in self._each(shard_kwic, bound, width) for row in rows]
+
+    def records(self, bound: BoundQuery, sort: str, by_id: bool) -> Iterator[Article]:
+        """Yield the matches' whole records in id, rank or date order, read from the shards here."""
+        from newsgrep.index.search.research import article_of
+
+        lists = self._each(shard_records, bound, sort, by_id)
+        keyed = [(key, k, d) for k, rows in enumerate(lists) for key, d in rows]
+        keyed.sort(key=lambda t: t[0])
+        for _, k, d in keyed:
+            yield article_of(self.local[k].reader.stored_fields(d))
+
+    def document(self, article_id: str) -> dict[str, Any] | None:
+        """Return the stored fields of one article, from whichever shard holds it."""
+        for s in self.local:
+            doc = s.document(article_id)
+            if doc is not None:
+                return doc
+        return None
+
+    def stats(self) -> list[IndexStats]:
+        """Describe every shard."""
+        return list(self._each(shard_stats))

@@ -61,11 +61,11 @@ def _open(index_dir: Path, settings: str) -> tuple[Any, Any]:
     from whoosh.filedb.filestore import FileStorage
 
     from newsgrep.index.store.location import INDEX_NAME
-    from newsgrep.index.whoosh_compat.pickles import open_index
+    from newsgrep.index.whoosh_compat.pickles import open_index, open_reader
 
     check_current(index_dir, settings)
     ix = open_index(FileStorage(str(index_dir)), index_dir, INDEX_NAME)
-    return ix, ix.reader()
+    return ix, open_reader(ix, index_dir)
 
 
 def _top(scores: dict[int, float], ids: Any, limit: int | None) -> list[tuple[float, str, int]]:

@@ -261,3 +261,13 @@ def open_index(storage: Any, index_dir: Path, indexname: str) -> Any:
     except _DAMAGE as exc:
         raise _damaged(index_dir, exc) from exc
     return checked(ix, index_dir)
+
+
+def open_reader(ix: Any, index_dir: Path) -> Any:
+    """Open a reader on every segment of an index, turning a damaged segment into one clear error."""
+    try:
+        return ix.reader()
+    except UnsafeIndex:
+        raise
+    except (*_DAMAGE, OSError) as exc:
+        raise _damaged(index_dir, exc) from exc

@@ -1,0 +1,287 @@
+"""Sharded indexes and the Dask cluster against one machine: indexing throughput, query latency,
+the round trip a cluster adds, and a model of 20M and 200M articles.
+
+    python benchmarks/cluster.py            # BBC x16 (35,600 articles)
+    python benchmarks/cluster.py --big      # also 200,250 articles (BBC x90 as JSON Lines)
+
+On this machine: one index written with ``--jobs 2``; a local sharded index (4 shards, this
+machine's worker processes); and a loopback Dask cluster (a scheduler and one, then two workers
+started as processes, one thread each) writing the same 4-shard index. Then warm latency per
+query type (in one process with the index open, or with the Dask client connected): one index,
+the local sharded index, and the cluster; and the cold ``newsgrep search --cluster``. The model
+is built from these figures (assumptions printed with it). Written to the cluster section of
+benchmarks/RESULTS.md. Needs the bench and cluster extras.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from speed import build_big, build_bbc, corpus_bytes, machine, newsgrep_cmd, run_sampled  # noqa: E402
+from speed_engines import QUERIES  # noqa: E402
+
+SHARDS = 4
+ROUNDS = 20
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Loopback:
+    """A dask scheduler and ``workers`` workers on 127.0.0.1, each a process group of its own."""
+
+    def __init__(self, workers: int, log: Path) -> None:
+        bin_dir = Path(sys.executable).parent
+        self.address = f"tcp://127.0.0.1:{_port()}"
+        self.procs = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                                        self.address.rsplit(":", 1)[1], "--no-dashboard"],
+                                       stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)]
+        for k in range(workers):
+            self.procs.append(subprocess.Popen([str(bin_dir / "dask"), "worker", self.address, "--nthreads", "1",
+                                                "--nworkers", "1", "--no-dashboard", "--name", f"w{k}"],
+                                               stdout=log.open("ab"), stderr=subprocess.STDOUT,
+                                               start_new_session=True))
+        from distributed import Client
+
+        client = Client(self.address, timeout=60, set_as_default=False)
+        client.wait_for_workers(workers, timeout=120)
+        client.close()
+
+    def worker_rss_mb(self) -> float:
+        import psutil
+
+        peak = 0.0
+        for p in self.procs[1:]:
+            try:
+                proc = psutil.Process(p.pid)
+                peak = max(peak, sum(c.memory_info().rss for c in [proc, *proc.children(recursive=True)]) / 1e6)
+            except psutil.Error:
+                pass
+        return peak
+
+    def close(self) -> None:
+        for p in reversed(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait(timeout=30)
+
+
+def index_run(corpus: Path, out: Path, *extra: str) -> dict[str, float]:
+    """Index a corpus from nothing; return seconds, CPU seconds of this side, peak RSS MB."""
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, cpu, rss, code = run_sampled([*newsgrep_cmd(), "index", str(corpus), "--index", str(out), "-q", *extra])
+    if code != 0:
+        raise SystemExit(f"indexing failed: {' '.join(extra)}")
+    return {"s": seconds, "cpu": cpu, "rss": rss}
+
+
+def latencies(index: Path, cluster: str | None, sharded: bool) -> dict[str, tuple[float, float]]:
+    """Warm latency per query type, in ms (p50, p95), with the index open (or the client connected)."""
+    from newsgrep.index.search.searcher import Searcher
+    from newsgrep.index.search.shards import ShardedIndex, ShardRequest, local_map
+
+    if sharded:
+        mapper = local_map
+        if cluster:
+            from newsgrep.cluster import connect
+
+            mapper = connect(cluster).map
+        sh = ShardedIndex(index, SHARDS, mapper=mapper)
+
+        def run(kind: str, q: str) -> int:
+            bound = sh.bind(q)
+            return len(sh.query(bound, ShardRequest(10, snippets=kind == "snippets"))[1])
+    else:
+        s = Searcher(index)
+
+        def run(kind: str, q: str) -> int:
+            bound = s.bind(q)
+            return len(list(s.hits(s.ranked(bound, 10), bound, snippets=kind == "snippets")))
+
+    out = {}
+    for kind, queries in QUERIES.items():
+        for q in queries:
+            run(kind, q)  # warm: the shards' searchers open on the workers
+        times = []
+        for _ in range(ROUNDS):
+            for q in queries:
+                t0 = time.perf_counter()
+                run(kind, q)
+                times.append((time.perf_counter() - t0) * 1000)
+        out[kind] = (statistics.median(times), statistics.quantiles(times, n=20)[-1])
+    return out
+
+
+def cold_cluster(index: Path, cluster: str, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([*newsgrep_cmd(), "search", "prime minister", "--index", str(index), "--cluster", cluster],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def import_distributed(repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import distributed"], check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def model(rows: dict[str, Any], lat: dict[str, dict[str, dict[str, tuple[float, float]]]]) -> list[str]:
+    """Project 20M and 200M articles on 8 and 64 workers from the measured figures."""
+    name = "200k" if "200k" in rows else "BBC x16"
+    r = rows[name]
+    per_worker = r["articles"] / r["cluster2"]["s"] / 2            # articles/s of one worker
+    mb_per_article = r["index_mb"] / r["articles"]
+    one = lat[name]["one"]
+    overhead = statistics.median([lat[name]["cluster"][k][0] - lat[name]["local"][k][0] for k in one])
+    small = lat.get("BBC x16", {}).get("one")
+    lines = [
+        "", "Model (from the figures above; assumptions below):", "",
+        "| articles | workers | articles per shard | index size | indexing hours | memory per worker "
+        "| word query p50 | phrase p50 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def per_shard_ms(kind: str, docs: float) -> float:
+        # latency of one shard grows with its size: a line through the two measured sizes
+        # (BBC x16 and 200k one-index figures), else proportional to the one measured
+        if small is not None and name == "200k":
+            x0, y0, x1, y1 = 35_600, small[kind][0], 200_250, one[kind][0]
+            slope = (y1 - y0) / (x1 - x0)
+            return max(y1, y0) if slope <= 0 else y0 + slope * (docs - x0)
+        return one[kind][0] * docs / r["articles"]
+
+    for total in (20_000_000, 200_000_000):
+        for workers in (8, 64):
+            shard = total / workers
+            hours = total / (per_worker * workers) / 3600
+            lines.append(f"| {total / 1e6:.0f}M | {workers} | {shard / 1e6:.2f}M | {total * mb_per_article / 1e3:,.0f} GB "
+                         f"| {hours:.1f} | {r['worker_rss']:.0f} MB | {per_shard_ms('term', shard) + overhead:,.0f} ms "
+                         f"| {per_shard_ms('phrase', shard) + overhead:,.0f} ms |")
+    lines += [
+        "", "Assumptions: one shard per worker, each worker with its own core and the index on a shared "
+        f"filesystem as fast as this machine's disk; indexing scales linearly with workers from the measured "
+        f"{per_worker:,.0f} articles/s of one worker (the two-worker cluster run, halved), articles of the size "
+        f"of these ({r['mb'] / r['articles'] * 1e6:,.0f} bytes); index size from the measured "
+        f"{mb_per_article * 1e6:,.0f} bytes per article; memory per worker is the measured peak of a worker "
+        "process while indexing (flat: workers spill postings to disk); a query's latency is that of its "
+        "largest shard (all run at once) plus the measured cluster round trip "
+        f"({overhead:.1f} ms), with a shard's latency growing linearly with its size through the measured "
+        "one-index figures; the client binds each query with every shard's statistics, which it reads from "
+        "the shards' files (time for 64 shards not measured here). Not modelled: network file system "
+        "latency, stragglers, merging 64 answers (about 1 ms for 64 x 10 hits).",
+    ]
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--big", action="store_true", help="also 200k articles")
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsgrep-cluster")
+    ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    args = ap.parse_args()
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "dask.log"
+    start = machine()
+    corpora = [("BBC x16", build_bbc(work / "corpora" / "bbc-x16", 16))]
+    if args.big:
+        corpora.append(("200k", build_big(work / "corpora" / "big", 90)))
+    rows: dict[str, Any] = {}
+    lat: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
+    cold = imp = 0.0
+    for name, corpus in corpora:
+        mb = corpus_bytes(corpus) / 1e6
+        print(f"{name}: indexing locally", file=sys.stderr)
+        local = index_run(corpus, work / "ix-one", "--jobs", "2")
+        local_sharded = index_run(corpus, work / "ix-local", "--jobs", "2", "--shards", str(SHARDS))
+        runs = {}
+        worker_rss = 0.0
+        for workers in (1, 2):
+            print(f"{name}: indexing on a cluster of {workers}", file=sys.stderr)
+            c = Loopback(workers, log)
+            try:
+                runs[workers] = index_run(corpus, work / f"ix-cluster{workers}", "--shards", str(SHARDS),
+                                          "--cluster", c.address)
+                worker_rss = max(worker_rss, c.worker_rss_mb())
+                if workers == 2:
+                    print(f"{name}: latency", file=sys.stderr)
+                    lat[name] = {"one": latencies(work / "ix-one", None, False),
+                                 "local": latencies(work / "ix-local", None, True),
+                                 "cluster": latencies(work / "ix-cluster2", c.address, True)}
+                    cold = cold_cluster(work / "ix-cluster2", c.address)
+            finally:
+                c.close()
+        from newsgrep import api
+
+        articles = api.stats(str(work / "ix-one")).articles
+        index_mb = sum(p.stat().st_size for p in (work / "ix-one").rglob("*") if p.is_file()) / 1e6
+        rows[name] = {"mb": mb, "articles": articles, "index_mb": index_mb, "local": local,
+                      "local_sharded": local_sharded, "cluster1": runs[1], "cluster2": runs[2],
+                      "worker_rss": worker_rss}
+    imp = import_distributed()
+    lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py"
+             f"{' --big' if args.big else ''}`. Loopback Dask cluster: a scheduler and workers as processes "
+             f"on this machine, one thread each; sharded indexes have {SHARDS} shards. Index time is end to "
+             "end from the files on disk (the client's process start-up included).", "",
+             "| corpus | articles | MB | one index, --jobs 2 | local sharded, --jobs 2 | cluster, 1 worker "
+             "| cluster, 2 workers | cluster 2 vs local |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in rows.items():
+        def cell(run: dict[str, float], r: dict[str, Any] = r) -> str:
+            return f"{run['s']:.1f} s ({r['articles'] / run['s']:,.0f}/s)"
+        lines.append(f"| {name} | {r['articles']:,} | {r['mb']:.1f} | {cell(r['local'])} | {cell(r['local_sharded'])} "
+                     f"| {cell(r['cluster1'])} | {cell(r['cluster2'])} | {r['local']['s'] / r['cluster2']['s']:.2f}x |")
+    lines += ["", "| corpus | query | one index p50 / p95 ms | local sharded | cluster (warm client) "
+              "| cluster round trip (p50) |", "|---|---|---|---|---|---:|"]
+    for name, by in lat.items():
+        for kind in QUERIES:
+            o, loc, cl = by["one"][kind], by["local"][kind], by["cluster"][kind]
+            lines.append(f"| {name} | {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} "
+                         f"| {cl[0]:.1f} / {cl[1]:.1f} | {cl[0] - loc[0]:+.1f} |")
+    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster` (a new process: Python, newsgrep, Dask's "
+              f"client, connecting, one round of tasks): {cold:.2f} s median of 5; `python -c \"import distributed\"` "
+              f"alone: {imp:.2f} s here."]
+    lines += model(rows, lat)
+    text = "\n".join(lines)
+    print(text)
+    _write(text, args.results)
+
+
+def _write(text: str, path: Path) -> None:
+    start, end = "<!-- cluster:start -->", "<!-- cluster:end -->"
+    body = f"{start}\n## Sharded indexes and the Dask cluster\n\n{text}\n{end}"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if start in old:
+        new = old[: old.index(start)] + body + old[old.index(end) + len(end):]
+    else:
+        new = old.rstrip() + "\n\n" + body + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

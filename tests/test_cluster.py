@@ -1,0 +1,226 @@
+"""Sharded indexes, here and on a real Dask cluster (a scheduler and two workers on 127.0.0.1, each
+in a process group of its own): exactly the single index's answers; a worker killed mid-index
+loses and doubles nothing; an unreachable scheduler or an unreadable shard is one error line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import need_corpus
+from newsgrep import api
+from newsgrep.api import SearchOptions
+
+pytest.importorskip("distributed", reason="the cluster extra (dask[distributed]) is not installed")
+BIN = Path(sys.executable).parent
+
+QUERIES = ["coffee", "coffee Brazil", "coffee OR cocoa", '"coffee prices"', '"quota talks"~3', "coff*",
+           "*grain", "cofee~", "sugar -Cuba", "title:coffee", "date:1987-03 cocoa", "date:>1987-09 coffee",
+           "source:Reuters gold", "(wheat OR corn) AND -Soviet", "+oil prices", "Gadafi~2"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)  # a process group of its own
+
+
+def _stop(p: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    p.wait(timeout=30)
+
+
+class LocalCluster:
+    """A dask scheduler and workers started as processes, as on a real cluster."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port = _free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.scheduler = _start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                                 str(self.port), "--no-dashboard"], tmp / "scheduler.log")
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def add_worker(self, name: str) -> subprocess.Popen[bytes]:
+        p = _start([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--nworkers", "1",
+                    "--no-dashboard", "--name", name, "--death-timeout", "60"], self.tmp / f"{name}.log")
+        self.workers.append(p)
+        return p
+
+    def wait_for(self, n: int) -> None:
+        from distributed import Client
+
+        client = Client(self.address, timeout=60, set_as_default=False)
+        try:
+            client.wait_for_workers(n, timeout=120)
+        finally:
+            client.close()
+
+    def close(self) -> None:
+        for p in self.workers:
+            _stop(p)
+        _stop(self.scheduler)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    c = LocalCluster(tmp_path_factory.mktemp("dask"))
+    try:
+        c.add_worker("w1")
+        c.add_worker("w2")
+        c.wait_for(2)
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture(scope="module")
+def reuters_sharded(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reuters-21578 as one JSON Lines file (the file conftest's reuters_index reads), spread over
+    4 shards."""
+    ix = tmp_path_factory.mktemp("sharded") / "ix"
+    report = api.build_index([str(reuters_jsonl / "reuters.jsonl")], str(ix), shards=4, jobs=2)
+    assert report.ok and report.articles > 20000
+    return ix
+
+
+@pytest.fixture(scope="module")
+def reuters_single(reuters_index: Path) -> Path:
+    """The same file in one ordinary index."""
+    return reuters_index
+
+
+def _cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def _same(single: Path, sharded: Path, *args: str, cluster: str | None = None) -> None:
+    a = _cli(*args, "--index", str(single))
+    b = _cli(*args, "--index", str(sharded), *(("--cluster", cluster) if cluster else ()))
+    assert (a.returncode, a.stdout) == (b.returncode, b.stdout), (args, b.stderr[-500:])
+
+
+def test_every_shard_holds_part_of_one_file(reuters_sharded: Path) -> None:
+    counts = [api.stats(str(reuters_sharded / f"shard-{k:03d}")).articles for k in range(4)]
+    assert all(c > 4000 for c in counts)
+    assert sum(counts) == api.stats(str(reuters_sharded)).articles
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_local_sharded_index_answers_as_one_index(reuters_single: Path, reuters_sharded: Path, query: str) -> None:
+    options = SearchOptions(limit=None)
+    one = [(h.id, h.score) for h in api.search(query, str(reuters_single), options).hits]
+    many = [(h.id, h.score) for h in api.search(query, str(reuters_sharded), options).hits]
+    assert one == many and len(one) > 0
+
+
+def _cli_run(args: list[str]) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from newsgrep.cli import cli
+
+    result = CliRunner().invoke(cli, args, catch_exceptions=False, standalone_mode=False)
+    return (result.return_value if isinstance(result.return_value, int) else result.exit_code), result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "coffee", "--json", "-n", "25"), ("search", "coffee OR cocoa", "--any", "-c"),
+    ("search", "coffee", "--sort", "newest", "--json"), ("search", "coffee", "--dedup", "--json", "-n", "0"),
+    ("search", "coffee", "-c", "--mentions"), ("timeline", "coffee", "--json"),
+    ("timeline", "cocoa", "--by", "week", "--mentions", "--json"), ("kwic", "cocoa", "--json"),
+    ("export", "sugar Cuba"), ("search", "Gaddafi", "--variants", "--json", "-n", "0"),
+])
+def test_the_cluster_answers_as_one_index(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path,
+                                          args: tuple[str, ...]) -> None:
+    """Every command's output, from the command line in this process (one connection kept)."""
+    one = _cli_run([*args, "--index", str(reuters_single)])
+    many = _cli_run([*args, "--index", str(reuters_sharded), "--cluster", cluster.address])
+    assert one == many and one[1]
+
+
+def test_the_command_line_in_a_process_of_its_own(cluster: LocalCluster, reuters_single: Path,
+                                                  reuters_sharded: Path) -> None:
+    _same(reuters_single, reuters_sharded, "search", "coffee quota", "--json", cluster=cluster.address)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_cluster_gives_the_same_ids_order_and_scores(cluster: LocalCluster, reuters_single: Path,
+                                                          reuters_sharded: Path, query: str) -> None:
+    options = SearchOptions(limit=None)
+    one = [(h.id, h.score) for h in api.search(query, str(reuters_single), options).hits]
+    many = [(h.id, h.score) for h in api.search(query, str(reuters_sharded), options, cluster=cluster.address).hits]
+    assert one == many
+
+
+def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path) -> None:
+    a, b = api.stats(str(reuters_single)), api.stats(str(reuters_sharded), cluster=cluster.address)
+    assert (a.articles, a.undated, a.first_date, a.last_date, a.sources) == \
+        (b.articles, b.undated, b.first_date, b.last_date, b.sources)
+    assert _cli_run(["export", "--index", str(reuters_single)]) == \
+        _cli_run(["export", "--index", str(reuters_sharded), "--cluster", cluster.address])
+
+
+def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalCluster, bbc_index: Path,
+                                                             tmp_path: Path) -> None:
+    """SIGKILL a worker while the cluster indexes BBC: the run completes, every article once."""
+    bbc = need_corpus("bbc")
+    ix = tmp_path / "ix"
+    p = subprocess.Popen([sys.executable, "-m", "newsgrep", "index", str(bbc), "--index", str(ix), "--shards", "3",
+                          "--cluster", cluster.address, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)  # the tasks are running on both workers
+    victim = cluster.workers[0]
+    assert p.poll() is None, p.communicate()
+    _stop(victim)
+    out, err = p.communicate(timeout=900)
+    assert p.returncode == 0, err
+    cluster.add_worker("w3")  # for the tests after this one
+    ids = [json.loads(line)["id"] for line in _cli("export", "--index", str(ix)).stdout.splitlines()]
+    assert len(ids) == len(set(ids)) == 2225
+    for q in ("Yukos", '"prime minister"', "econom*"):
+        assert [(h.id, h.score) for h in api.search(q, str(bbc_index), SearchOptions(limit=None)).hits] == \
+            [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None)).hits]
+
+
+def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> None:
+    started = time.monotonic()
+    p = _cli("search", "coffee", "--index", str(reuters_sharded), "--cluster", f"tcp://127.0.0.1:{_free_port()}")
+    assert p.returncode == 2 and p.stdout == "" and time.monotonic() - started < 60
+    assert p.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in p.stderr
+
+
+def test_an_unreadable_shard_is_an_error_not_a_partial_answer(cluster: LocalCluster, reuters_sharded: Path,
+                                                              tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(reuters_sharded, broken)
+    for f in (broken / "shard-002").glob("*.seg"):
+        f.write_bytes(b"not a segment")
+    for extra in ((), ("--cluster", cluster.address)):
+        p = _cli("search", "coffee", "--index", str(broken), *extra)
+        assert p.returncode == 2 and p.stdout == "", p.stderr
+        assert p.stderr.count("\n") == 1 and "newsgrep: error:" in p.stderr
+
+
+def test_the_shard_count_is_given_once(reuters_sharded: Path, tmp_path: Path) -> None:
+    from newsgrep.errors import UsageError
+
+    with pytest.raises(UsageError, match="given once"):
+        api.build_index([str(reuters_sharded.parent / "reuters.jsonl")], str(reuters_sharded), shards=2)

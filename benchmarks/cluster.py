@@ -31,7 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from speed import build_big, build_bbc, corpus_bytes, machine, newsgrep_cmd, run_sampled  # noqa: E402
+from speed import build_bbc, build_big, corpus_bytes, machine, newsgrep_cmd, run_sampled  # noqa: E402
 from speed_engines import QUERIES  # noqa: E402
 
 SHARDS = 4
@@ -179,7 +179,9 @@ def model(rows: dict[str, Any], lat: dict[str, dict[str, dict[str, tuple[float, 
         for workers in (8, 64):
             shard = total / workers
             hours = total / (per_worker * workers) / 3600
-            lines.append(f"| {total / 1e6:.0f}M | {workers} | {shard / 1e6:.2f}M | {total * mb_per_article / 1e3:,.0f} GB "
+            size = total * mb_per_article / 1e3
+            size = total * mb_per_article / 1e3
+            lines.append(f"| {total / 1e6:.0f}M | {workers} | {shard / 1e6:.2f}M | {size:,.0f} GB "
                          f"| {hours:.1f} | {r['worker_rss']:.0f} MB | {per_shard_ms('term', shard) + overhead:,.0f} ms "
                          f"| {per_shard_ms('phrase', shard) + overhead:,.0f} ms |")
     lines += [

@@ -338,7 +338,8 @@ with df the larger of the fields'), query term frequency counted; the one formul
 form (a phrase scores the sum of its words'; a wildcard, fuzzy word or set of spellings scores as one
 word whose frequency is the sum of its words' and whose df is the largest of theirs). Peers: bm25s 0.3
 defaults (method lucene, k1 = 1.5, b = 0.75) over "title text" with its English stopwords and
-PyStemmer's Snowball; tantivy with title and body fields and its `en_stem` tokenizer, queries parsed leniently over both fields (OR)."""
+PyStemmer's Snowball; tantivy with title and body fields and its `en_stem` tokenizer, queries
+parsed leniently over both fields (OR)."""
 
 WHY = """Why the rejected settings stay rejected, though some gain a little here: a setting is taken
 only when it wins on both collections by more than noise (about 0.003 here, a few queries changing

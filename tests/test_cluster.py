@@ -171,7 +171,8 @@ def test_the_cluster_gives_the_same_ids_order_and_scores(cluster: LocalCluster, 
     assert one == many
 
 
-def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path) -> None:
+def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_single: Path,
+                                              reuters_sharded: Path) -> None:
     a, b = api.stats(str(reuters_single)), api.stats(str(reuters_sharded), cluster=cluster.address)
     assert (a.articles, a.undated, a.first_date, a.last_date, a.sources) == \
         (b.articles, b.undated, b.first_date, b.last_date, b.sources)
@@ -185,7 +186,8 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
     bbc = need_corpus("bbc")
     ix = tmp_path / "ix"
     p = subprocess.Popen([sys.executable, "-m", "newsgrep", "index", str(bbc), "--index", str(ix), "--shards", "3",
-                          "--cluster", cluster.address, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                          "--cluster", cluster.address, "-q"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(6)  # the tasks are running on both workers
     victim = cluster.workers[0]
     assert p.poll() is None, p.communicate()

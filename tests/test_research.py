@@ -70,7 +70,7 @@ def test_kwic_on_reuters(reuters_index: Path) -> None:
     assert all(line.lower().index("coffee", col - 2) in range(col - 2, col + 3) for line in lines[:20])
 
 
-def test_show_stats_export_on_reuters(reuters_index: Path) -> None:
+def test_show_stats_export_on_reuters(reuters_index: Path, reuters_jsonl: Path) -> None:
     ix = str(reuters_index)
     first = next(api.search("coffee quota", ix).hits)
     code, out, _ = run("show", first.id, "--index", ix, "--json")

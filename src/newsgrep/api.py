@@ -18,7 +18,6 @@ from newsgrep.errors import NewsgrepError, QueryError, UsageError
 from newsgrep.hits import Hit, SearchResult
 
 if TYPE_CHECKING:
-    from newsgrep.index.query.bound import BoundQuery
     from newsgrep.index.query.ranking import RankingParams
     from newsgrep.index.search.searcher import Filters, Searcher
     from newsgrep.index.search.shards import ShardedIndex

@@ -26,7 +26,7 @@ from newsgrep.index.query.bound import BoundQuery
 from newsgrep.index.query.ranking import DEFAULT_RANKING, RankingParams
 from newsgrep.index.search.searcher import Filters, Searcher
 from newsgrep.index.store.shards import shard_dirs
-from newsgrep.models import Article, IndexStats, KwicLine
+from newsgrep.models import Article, IndexStats
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 Mapper = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
@@ -211,22 +211,23 @@ class ShardedIndex:
         self.close()
 
     def bind(self, text: str, any_terms: bool = False, variants: bool = False,
-             filters: Filters = Filters()) -> BoundQuery:
+             filters: Filters | None = None) -> BoundQuery:
         """Parse and bind a query with the statistics of every shard together."""
         first = self.local[0]
         node = first.syntax(text, any_terms, variants)
         bound = bind(node, text, self.reader, self.analyzer, self.params, variants)
-        return first.filtered(bound, filters)
+        return first.filtered(bound, filters or Filters())
 
-    def everything(self, filters: Filters = Filters()) -> BoundQuery:
+    def everything(self, filters: Filters | None = None) -> BoundQuery:
         """Return the query every article matches (within the filters)."""
-        return self.local[0].filtered(replace(self.local[0].everything(), doc_count=self.reader.doc_count_all()),
-                                      filters)
+        every = replace(self.local[0].everything(), doc_count=self.reader.doc_count_all())
+        return self.local[0].filtered(every, filters or Filters())
 
     def _each(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
         return self.map(fn, [(d, *args, self.params, self.analysis) for d in self.dirs])
 
-    def query(self, bound: BoundQuery, request: ShardRequest) -> tuple[int, list[Hit], tuple[tuple[str, int], ...], int]:
+    def query(self, bound: BoundQuery,
+              request: ShardRequest) -> tuple[int, list[Hit], tuple[tuple[str, int], ...], int]:
         """Run a query on every shard; return (count, hits in order, spellings, mentions)."""
         answers: list[ShardAnswer] = self._each(shard_query, bound, request)
         spellings: Counter[str] = Counter()

@@ -269,5 +269,5 @@ def open_reader(ix: Any, index_dir: Path) -> Any:
         return ix.reader()
     except UnsafeIndex:
         raise
-    except (*_DAMAGE, OSError) as exc:
+    except _DAMAGE + (OSError,) as exc:
         raise _damaged(index_dir, exc) from exc

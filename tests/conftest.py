@@ -55,8 +55,9 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with Reuters-21578 as one JSON Lines file (reuters.jsonl), converted from its SGML
-    by the benchmark helper: the stories with a title or a body, in NEWID order."""
+    """A folder with Reuters-21578 as JSON Lines (one file per SGML file, so that worker processes
+    share them out), converted from its SGML by the benchmark helper: the stories with a title or
+    a body."""
     import sys
 
     need_corpus("reuters21578")
@@ -65,14 +66,7 @@ def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from corpora import build_reuters
     finally:
         sys.path.pop(0)
-    work = tmp_path_factory.mktemp("reuters")
-    parts = build_reuters(work / "parts")
-    folder = work / "reuters"
-    folder.mkdir()
-    with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
-        for f in sorted(parts.glob("*.jsonl")):
-            out.write(f.read_text(encoding="utf-8"))
-    return folder
+    return build_reuters(tmp_path_factory.mktemp("reuters") / "reuters")
 
 
 @pytest.fixture(scope="session")

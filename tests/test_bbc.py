@@ -50,7 +50,7 @@ def test_reindex_of_unchanged_corpus_reads_nothing(bbc_index: Path, monkeypatch:
     def fail(*a: object, **k: object) -> None:
         raise AssertionError("a file was read again")
 
-    monkeypatch.setattr(reading, "read_file", fail)
+    monkeypatch.setattr(reading.FileReading, "__init__", fail)
     report = api.build_index([str(need_corpus("bbc"))], str(bbc_index), jobs=1,
                              exclude=["README.TXT", "SOURCE.md"])
     assert (report.files_read, report.unchanged, report.added, report.removed) == (0, 2225, 0, 0)

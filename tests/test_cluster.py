@@ -94,10 +94,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
 
 @pytest.fixture(scope="module")
 def reuters_sharded(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Reuters-21578 as one JSON Lines file (the file conftest's reuters_index reads), spread over
-    4 shards."""
+    """Reuters-21578 (the JSON Lines files conftest's reuters_index reads), over 4 shards."""
     ix = tmp_path_factory.mktemp("sharded") / "ix"
-    report = api.build_index([str(reuters_jsonl / "reuters.jsonl")], str(ix), shards=4, jobs=2)
+    report = api.build_index([str(reuters_jsonl)], str(ix), shards=4, jobs=2)
     assert report.ok and report.articles > 20000
     return ix
 
@@ -119,10 +118,28 @@ def _same(single: Path, sharded: Path, *args: str, cluster: str | None = None) -
     assert (a.returncode, a.stdout) == (b.returncode, b.stdout), (args, b.stderr[-500:])
 
 
-def test_every_shard_holds_part_of_one_file(reuters_sharded: Path) -> None:
-    counts = [api.stats(str(reuters_sharded / f"shard-{k:03d}")).articles for k in range(4)]
-    assert all(c > 4000 for c in counts)
-    assert sum(counts) == api.stats(str(reuters_sharded)).articles
+def test_one_file_is_spread_over_every_shard_and_replaced_exactly(tmp_path: Path) -> None:
+    """The sample corpus's Wikinews CSV (171 articles, one file) over 4 shards; then the file
+    changed: its articles replaced in every shard, nothing doubled."""
+    from conftest import SAMPLE
+
+    data = tmp_path / "news"
+    shutil.copytree(SAMPLE / "wikinews", data)
+    ix = tmp_path / "ix"
+    assert api.build_index([str(data)], str(ix), shards=4, jobs=1).articles == 171
+    counts = [api.stats(str(ix / f"shard-{k:03d}")).articles for k in range(4)]
+    assert all(c > 20 for c in counts) and sum(counts) == 171 == api.stats(str(ix)).articles
+    import csv
+
+    csv_file = next(data.glob("*.csv"))
+    with csv_file.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    with csv_file.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows[:-40])  # the last 40 records gone
+    again = api.build_index([str(data)], str(ix), jobs=1)
+    assert again.ok and again.updated == 1
+    ids = [a.id for a in api.export(None, str(ix))]
+    assert len(ids) == len(set(ids)) == api.stats(str(ix)).articles == 131
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -180,25 +197,47 @@ def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_sin
         _cli_run(["export", "--index", str(reuters_sharded), "--cluster", cluster.address])
 
 
-def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalCluster, bbc_index: Path,
-                                                             tmp_path: Path) -> None:
-    """SIGKILL a worker while the cluster indexes BBC: the run completes, every article once."""
+def _busy(cluster: LocalCluster, name: str, timeout: float = 120) -> None:
+    """Wait until the named worker is running a task."""
+    from distributed import Client
+
+    client = Client(cluster.address, timeout=60, set_as_default=False)
+    try:
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            names = {addr: w.get("name") for addr, w in client.scheduler_info()["workers"].items()}
+            if any(names.get(addr) == name and keys for addr, keys in client.processing().items()):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"worker {name} never got a task")
+    finally:
+        client.close()
+
+
+def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalCluster, tmp_path: Path) -> None:
+    """SIGKILL a worker while it indexes its share: Dask runs the task again on the other one; the
+    run completes with every article once, and answers as one index of the same files does."""
     bbc = need_corpus("bbc")
+    data = tmp_path / "bbc"
+    for topic in ("business", "politics"):
+        shutil.copytree(bbc / topic, data / topic)
     ix = tmp_path / "ix"
-    p = subprocess.Popen([sys.executable, "-m", "newsgrep", "index", str(bbc), "--index", str(ix), "--shards", "3",
+    p = subprocess.Popen([sys.executable, "-m", "newsgrep", "index", str(data), "--index", str(ix), "--shards", "3",
                           "--cluster", cluster.address, "-q"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)  # the tasks are running on both workers
     victim = cluster.workers[0]
+    _busy(cluster, "w1")
     assert p.poll() is None, p.communicate()
     _stop(victim)
     out, err = p.communicate(timeout=900)
     assert p.returncode == 0, err
     cluster.add_worker("w3")  # for the tests after this one
     ids = [json.loads(line)["id"] for line in _cli("export", "--index", str(ix)).stdout.splitlines()]
-    assert len(ids) == len(set(ids)) == 2225
+    assert len(ids) == len(set(ids)) == 510 + 417
+    single = tmp_path / "single"
+    assert api.build_index([str(data)], str(single), jobs=2).ok
     for q in ("Yukos", '"prime minister"', "econom*"):
-        assert [(h.id, h.score) for h in api.search(q, str(bbc_index), SearchOptions(limit=None)).hits] == \
+        assert [(h.id, h.score) for h in api.search(q, str(single), SearchOptions(limit=None)).hits] == \
             [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None)).hits]
 
 
@@ -225,4 +264,4 @@ def test_the_shard_count_is_given_once(reuters_sharded: Path, tmp_path: Path) ->
     from newsgrep.errors import UsageError
 
     with pytest.raises(UsageError, match="given once"):
-        api.build_index([str(reuters_sharded.parent / "reuters.jsonl")], str(reuters_sharded), shards=2)
+        api.build_index([str(tmp_path)], str(reuters_sharded), shards=2)

@@ -54,10 +54,12 @@ def queries(draw: st.DrawFn, words: list[str], phrases: list[str]) -> str:
     AND/OR/NOT, -/+ and parentheses."""
     rng = random.Random(draw(st.integers(0, 2**32)))
 
+    plain = [w for w in words if w.isalpha()]  # what a wildcard or fuzzy word is made of
+
     def atom(depth: int) -> str:
         kind = rng.choice(["word"] * 4 + ["phrase", "slop", "prefix", "suffix", "single", "fuzzy",
                                           "field", "date", "group" if depth < 2 else "word"])
-        w = rng.choice(words)
+        w = rng.choice(plain if kind in ("prefix", "suffix", "single", "fuzzy") else words)
         if kind == "phrase":
             return f'"{rng.choice(phrases)}"'
         if kind == "slop":
@@ -107,8 +109,8 @@ def _check(world: tuple[Path, Reference, list[str], list[str]], text: str, any_t
     with Searcher(ix) as s:
         try:
             bound = s.bind(text, any_terms)
-        except QueryError:
-            assert expected is None, text  # nothing searchable: both agree
+        except QueryError as exc:
+            assert "no searchable words" in str(exc) and expected is None, text  # both agree
             return
         ids = s.column("id")
         got = {ids[d] for d in s.scores(bound)}
@@ -116,7 +118,7 @@ def _check(world: tuple[Path, Reference, list[str], list[str]], text: str, any_t
     assert got == expected, (text, sorted(got ^ expected)[:5])
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), any_terms=st.booleans())
 def test_engine_and_reference_agree(world: tuple[Path, Reference, list[str], list[str]],
                                     data: st.DataObject, any_terms: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from newsgrep.cluster import Cluster
 from newsgrep.index.store.lock import check_interrupt
-from newsgrep.index.write.parallel import FileDone, Runner, make_tasks, write_task
+from newsgrep.index.write.parallel import FileDone, Runner, Task, write_task
 from newsgrep.index.write.session import WriteSession
 from newsgrep.ingest.files import FoundFile
 
@@ -23,8 +23,9 @@ class DaskRunner(Runner):
         """Index a batch as tasks; return what was done with each file, and each task's segments."""
         dirs = [str(d) for d in session.index_dirs]
         client = self.cluster.client
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
         futures = {client.submit(write_task, dirs, task, field_map, n, pure=False): n
-                   for n, task in enumerate(make_tasks(files, batch))}
+                   for n, task in enumerate(shares(files, batch, workers))}
         done: list[FileDone] = []
         segments: dict[int, list[Any]] = {}
         try:
@@ -40,3 +41,18 @@ class DaskRunner(Runner):
             raise
         done.sort(key=lambda d: d.index)
         return done, segments
+
+
+def shares(files: Sequence[FoundFile], batch: list[int], workers: int) -> list[Task]:
+    """Cut a batch into one task per worker, of about equal bytes, files kept in order within
+    each: a task writes one segment per shard, so fewer, larger tasks mean fewer segments."""
+    total = sum(files[i].size for i in batch) or 1
+    per = total / workers
+    out: list[Task] = [[]]
+    size = 0
+    for i in batch:
+        if out[-1] and size >= per * len(out) and len(out) < workers:
+            out.append([])
+        out[-1].append((i, files[i]))
+        size += files[i].size
+    return [t for t in out if t]

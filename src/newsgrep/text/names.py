@@ -83,7 +83,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 # Correspondence families: pairs of consonant units that spell one sound in some style.
 CONSONANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "k": (("k", "q"), ("k", "c"), ("k", "ck"), ("c", "q"), ("c", "ck"), ("ck", "q")),
-    "g": (("g", "k"), ("g", "q"), ("g", "gh"), ("gh", "q"), ("gh", "k")),
+    "g": (("g", "k"), ("g", "q"), ("g", "gh"), ("gh", "q"), ("gh", "k"), ("kh", "g")),
     "kh": (("kh", "ch"), ("kh", "h"), ("ch", "h"), ("kh", "k"), ("ch", "k"), ("kh", "q")),
     "hg": (("h", "g"), ("h", "gh")),
     "sz": (("s", "z"), ("C", "s"), ("C", "z")),
@@ -108,25 +108,33 @@ class Weights:
     """The costs of the same-name test: per consonant family, per vowel difference, and the limit."""
 
     consonants: dict[str, float] = field(default_factory=lambda: {
-        "k": 0.5, "g": 1.0, "kh": 1.0, "hg": 1.0, "sz": 0.5, "sh": 0.5, "ch": 0.5, "zh": 1.0,
-        "ts": 0.5, "j": 1.0, "y": 0.5, "f": 0.5, "dh": 0.0, "th": 0.0})
+        "k": 0.75, "g": 1.5, "kh": 0.5, "hg": 1.5, "sz": 2.0, "sh": 1.0, "ch": 0.5, "zh": 1.0,
+        "ts": 0.5, "j": 1.0, "y": 1.5, "f": 0.0, "dh": 0.0, "th": 0.0})
     double: float = 0.0        # a doubled letter against a single one (Hussein, Husein)
-    vowel_near: float = 0.5    # a~e, e~i, o~u in one gap (Mohammed, Muhammad)
+    vowel_near: float = 0.75   # a~e, e~i, o~u in one gap (Mohammed, Muhammad)
     vowel_far: float = 2.0     # any other two vowels in one gap (Bashar, Bashir)
-    yo: float = 0.5            # e~o after a sibilant, Russian ё (Khrushchev, Chruschtschow)
-    vowel_inside: float = 1.5  # a vowel in one spelling only, between consonants (Tehran, Teheran)
+    yo: float = 1.0            # e~o after a sibilant, Russian ё (Khrushchev, Chruschtschow)
+    vowel_inside: float = 2.0  # a vowel in one spelling only, between consonants (Tehran, Teheran)
     vowel_edge: float = INF    # a vowel in one spelling only, first or last (Hamid, Hamida)
     article: float = 0.5       # a glued article in one spelling only (ElBaradei, Baradei)
-    limit: float = 1.5         # the most two spellings of one name may cost ...
-    per_unit: float = 0.5      # ... and more for each consonant unit past the third (Khrushchev)
+    limit: float = 1.5         # the most two spellings of one name with three consonant units may cost,
+    per_unit: float = 0.75     # and this more for each unit more, less for each fewer (Khrushchev, Mecca)
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.consonants.items())), self.double, self.vowel_near, self.vowel_far, self.yo,
                      self.vowel_inside, self.vowel_edge, self.article, self.limit, self.per_unit))
 
     def allowed(self, units: int) -> float:
-        """Return the most two spellings with this many consonant units may cost."""
-        return self.limit + self.per_unit * max(0, units - 3)
+        """Return the most two spellings with this many consonant units may cost: a long name
+        holds more evidence, so more of its units may differ."""
+        return max(0.0, self.limit + self.per_unit * (units - 3))
+
+    def cost(self, features: dict[str, int]) -> float:
+        """Add up the cost of an alignment's differences (see differences())."""
+        total = 0.0
+        for name, n in features.items():
+            total += n * (self.consonants.get(name, INF) if name in CONSONANTS else getattr(self, name))
+        return total
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -166,7 +174,7 @@ def _keys(w: str) -> list[str]:
     return ["".join(p) for p in itertools.product(*(_READINGS.get(c, c) for c in key))][:16]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def form(word: str) -> Form:
     """Cut a word into consonant units (unit, classes, doubled) and the vowel groups around them."""
     cons: list[tuple[str, str, bool]] = []
@@ -198,45 +206,48 @@ def _vowel(group: str) -> tuple[str, str]:
     return group[0], group[-1]
 
 
-def _vowel_cost(x: str, y: str, w: Weights, after_sibilant: bool = False) -> float:
+def _vowel_difference(x: str, y: str, after_sibilant: bool) -> str | None:
+    """Name how two vowel groups differ (by the worse of their first and last vowels), if they do."""
     (a1, a2), (b1, b2) = _vowel(x), _vowel(y)
-    cost = 0.0
+    worst = None
     for a, b in ((a1, b1), (a2, b2)):
         if a == b:
             continue
         pair = frozenset((a, b))
         if pair in _NEAR_VOWELS:
-            cost = max(cost, w.vowel_near)
+            worst = worst or "vowel_near"
         elif after_sibilant and pair == _YO:
-            cost = max(cost, w.yo)
+            worst = "vowel_far" if worst == "vowel_far" else "yo"
         else:
-            cost = max(cost, w.vowel_far)
-    return cost
+            return "vowel_far"
+    return worst
 
 
-def _form_cost(fa: Form, fb: Form, w: Weights) -> float:
+def _differences(fa: Form, fb: Form) -> dict[str, int] | None:
+    """Line two forms up unit by unit and count their differences by kind (None: they cannot be)."""
     (ca, ga), (cb, gb) = fa, fb
     if len(ca) != len(cb):
-        return INF
-    cost = 0.0
+        return None
+    out: dict[str, int] = {}
     for (ua, ka, da), (ub, kb, db) in zip(ca, cb):
-        if not set(ka) & set(kb):
-            return INF
         if ua != ub:
             fam = _FAMILY.get(frozenset((ua, ub)))
-            cost += INF if fam is None else w.consonants.get(fam, INF)
+            if fam is None or not set(ka) & set(kb):
+                return None
+            out[fam] = out.get(fam, 0) + 1
         if da != db:
-            cost += w.double
-    last, most = len(ga) - 1, w.allowed(len(ca))
+            out["double"] = out.get("double", 0) + 1
+    last = len(ga) - 1
     for i, (x, y) in enumerate(zip(ga, gb)):
+        kind = None
         if x and y:
             if x != y:
-                cost += _vowel_cost(x, y, w, i > 0 and "S" in ca[i - 1][1] and "S" in cb[i - 1][1])
+                kind = _vowel_difference(x, y, i > 0 and "S" in ca[i - 1][1] and "S" in cb[i - 1][1])
         elif x or y:
-            cost += w.vowel_edge if i in (0, last) else w.vowel_inside
-        if cost > most:
-            return INF
-    return cost
+            kind = "vowel_edge" if i in (0, last) else "vowel_inside"
+        if kind:
+            out[kind] = out.get(kind, 0) + 1
+    return out
 
 
 def _without_article(word: str) -> str | None:
@@ -244,16 +255,31 @@ def _without_article(word: str) -> str | None:
     return w[2:] if _GLUED_ARTICLE.match(w) else None
 
 
-def distance(a: str, b: str, weights: Weights = DEFAULT_WEIGHTS) -> float:
-    """Return what it costs to read two written words as one name (inf: more than they may cost)."""
-    best = _form_cost(form(a), form(b), weights)
+def differences(a: str, b: str) -> list[tuple[dict[str, int], int]]:
+    """Return the ways two written words line up: for each, its differences by kind (a consonant
+    family, double, vowel_near, vowel_far, yo, vowel_inside, vowel_edge, article) and its number of
+    consonant units; with or without a glued article."""
+    out = []
+    got = _differences(form(a), form(b))
+    if got is not None:
+        out.append((got, len(form(a)[0])))
     for x, y in ((a, b), (b, a)):
         bare = _without_article(x)
         if bare is not None:
             fx = form(bare)
-            cost = weights.article + _form_cost(fx, form(y), weights)
-            if cost <= weights.allowed(len(fx[0])):
-                best = min(best, cost)
+            got = _differences(fx, form(y))
+            if got is not None:
+                out.append(({**got, "article": 1}, len(fx[0])))
+    return out
+
+
+def distance(a: str, b: str, weights: Weights = DEFAULT_WEIGHTS) -> float:
+    """Return what it costs to read two written words as one name (inf: more than they may cost)."""
+    best = INF
+    for diff, units in differences(a, b):
+        cost = weights.cost(diff)
+        if cost <= weights.allowed(units):
+            best = min(best, cost)
     return best
 
 
@@ -267,7 +293,7 @@ def vowels_agree(a: str, b: str) -> bool:
     consonants, each pair alike ("Maaret" for "Maarat", "Hossein" for "Hussein", not "Hosni")."""
     (_, ga), (_, gb) = form(a), form(b)
     return len(ga) == len(gb) and all(
-        (not x and not y) or (x and y and _vowel_cost(x, y, DEFAULT_WEIGHTS) <= DEFAULT_WEIGHTS.vowel_near)
+        (not x and not y) or bool(x and y and _vowel_difference(x, y, False) in (None, "vowel_near"))
         for x, y in zip(ga, gb))
 
 
@@ -310,7 +336,8 @@ class NameIndex:
                     got.append(word)
         return out
 
-    def _candidates(self, word: str) -> set[str]:
+    def candidates(self, word: str) -> set[str]:
+        """Return the words filed under the same key as ``word`` (what variants() compares)."""
         found: set[str] = set()
         bare = _without_article(word)
         for key in keys(word) + (keys(bare) if bare else []):
@@ -324,7 +351,7 @@ class NameIndex:
         if len(skeleton(written)) < MIN_SKELETON:
             return [written]
         w = self.weights
-        return sorted({t for t in self._candidates(written) if distance(written, t, w) < INF} | {written})
+        return sorted({t for t in self.candidates(written) if distance(written, t, w) < INF} | {written})
 
     def joined(self, words: Sequence[str]) -> list[str]:
         """Return words that are a name's words run together, with or without an article."""
@@ -334,5 +361,5 @@ class NameIndex:
         found: set[str] = set()
         for links in itertools.product(_LINKS, repeat=len(folded) - 1):
             glued = folded[0] + "".join(link + t for link, t in zip(links, folded[1:]))
-            found.update(t for t in self._candidates(glued) if distance(glued, t, self.weights) < INF)
+            found.update(t for t in self.candidates(glued) if distance(glued, t, self.weights) < INF)
         return sorted(found)

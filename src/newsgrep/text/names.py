@@ -13,7 +13,7 @@ correspondences of those styles, at a small total cost:
   "h" after a vowel is dropped (Abdallah = Abdalla); the vowel of the article inside compound
   names is free (Abdul-, Abdel-; Nasrallah, Nasrullah).
 - The consonant units must pair one to one, each pair within a correspondence family (CONSONANTS:
-  q/k/c, g/q/k for qaf, kh/ch/h, the sh/sch/ch/s family, ch/tch/tsch, ts/tz/z, s/z, j/dj/dsch/g,
+  q/k/c, g/q/k for qaf, kh/h/k, German ch for kh, the sh/sch/ch/s family, ch/tch/tsch, ts/tz/z, s/z, j/dj/dsch/g,
   zh/j/z, y/j, ph/f, v/w/f, dh/d, th/t, Ukrainian h for Russian g), each family at its own cost.
 - The vowel pattern must match: the same gaps between consonants hold vowels (Hosni, h-o-s-n-i,
   is not Hussein, h-u-ss-ei-n; Mahmoud, m-a-h-m-ou-d, is not Mohammed, m-o-h-a-mm-e-d), and vowels
@@ -84,7 +84,8 @@ _DOUBLE = re.compile(r"(.)\1+")
 CONSONANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "k": (("k", "q"), ("k", "c"), ("k", "ck"), ("c", "q"), ("c", "ck"), ("ck", "q")),
     "g": (("g", "k"), ("g", "q"), ("g", "gh"), ("gh", "q"), ("gh", "k"), ("kh", "g")),
-    "kh": (("kh", "ch"), ("kh", "h"), ("ch", "h"), ("kh", "k"), ("ch", "k"), ("kh", "q")),
+    "kh": (("kh", "h"), ("kh", "k"), ("kh", "q")),
+    "chk": (("kh", "ch"), ("ch", "h"), ("ch", "k")),  # German ch (Chodorkowski, Achmed)
     "hg": (("h", "g"), ("h", "gh")),
     "sz": (("s", "z"), ("C", "s"), ("C", "z")),
     "sh": (("sh", "sch"), ("sh", "ch"), ("sch", "ch"), ("sh", "s"), ("sch", "s"), ("ch", "s")),
@@ -108,7 +109,7 @@ class Weights:
     """The costs of the same-name test: per consonant family, per vowel difference, and the limit."""
 
     consonants: dict[str, float] = field(default_factory=lambda: {
-        "k": 0.75, "g": 1.5, "kh": 0.5, "hg": 1.5, "sz": 2.0, "sh": 1.0, "ch": 0.5, "zh": 1.0,
+        "k": 0.75, "g": 1.5, "kh": 1.0, "chk": 1.0, "hg": 1.5, "sz": 2.0, "sh": 1.0, "ch": 2.0, "zh": 1.0,
         "ts": 0.5, "j": 1.0, "y": 1.5, "f": 0.0, "dh": 0.0, "th": 0.0})
     double: float = 0.0        # a doubled letter against a single one (Hussein, Husein)
     vowel_near: float = 0.75   # a~e, e~i, o~u in one gap (Mohammed, Muhammad)

@@ -171,8 +171,8 @@ def _letters(w: str) -> str:
     return w
 
 
-def _keys(w: str) -> list[str]:
-    key = _DOUBLE.sub(r"\1", _letters(w)).translate(_TO_KEY)
+def _keys(w: str, letters: str | None = None) -> list[str]:
+    key = _DOUBLE.sub(r"\1", _letters(w) if letters is None else letters).translate(_TO_KEY)
     if "#" not in key and "%" not in key:
         return [key]
     return ["".join(p) for p in itertools.product(*(_READINGS.get(c, c) for c in key))][:16]
@@ -181,9 +181,13 @@ def _keys(w: str) -> list[str]:
 @lru_cache(maxsize=16384)
 def form(word: str) -> Form:
     """Cut a word into consonant units (unit, classes, doubled) and the vowel groups around them."""
+    return _form(_letters(fold(word)))
+
+
+def _form(letters: str) -> Form:
     cons: list[tuple[str, str, bool]] = []
     gaps: list[str] = [""]
-    for c, v in _TOKEN.findall(_letters(fold(word))):
+    for c, v in _TOKEN.findall(letters):
         if v:
             gaps[-1] = v
         else:
@@ -360,10 +364,19 @@ class NameIndex:
     def joined(self, words: Sequence[str]) -> list[str]:
         """Return words that are a name's words run together, with or without an article."""
         folded = [fold(t) for t in words]
-        if len(folded) < 2 or any(len(skeleton(t)) < MIN_SKELETON for t in folded):
+        if len(folded) < 2 or not all(folded) or len(skeleton("".join(folded))) <= MIN_SKELETON:
             return []
+        w = self.weights
         found: set[str] = set()
-        for links in itertools.product(_LINKS, repeat=len(folded) - 1):
-            glued = folded[0] + "".join(link + t for link, t in zip(links, folded[1:]))
-            found.update(t for t in self.candidates(glued) if distance(glued, t, self.weights) < INF)
+        links_between = _LINKS if len(folded) <= 3 else [""]  # 33 links at each of 3+ joins is too many
+        for links in itertools.product(links_between, repeat=len(folded) - 1):
+            # each word read on its own (New + York is not "newyork" with a vowel y), then glued
+            letters = _letters(folded[0]) + "".join(_letters(link + t) for link, t in zip(links, folded[1:]))
+            glued = _form(letters)
+            for key in _keys("", letters):
+                for t in self.by_key.get(key, ()):
+                    if t not in found:
+                        diff = _differences(glued, form(t))
+                        if diff is not None and w.cost(diff) <= w.allowed(len(glued[0])):
+                            found.add(t)
         return sorted(found)

@@ -222,3 +222,34 @@ def test_kwic_aligns_cjk_by_display_width(tmp_path: Path) -> None:
                 starts.add(display_width(line[:at]))
                 break
     assert len(starts) == 1  # every keyword starts in the same terminal column
+
+
+class _Screen(io.StringIO):
+    """A stream that says it is a terminal, for layout decisions."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_kwic_on_a_terminal_keeps_the_keyword_on_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long ids (a saved page's 64-hex file name) are shortened from the left, then the context,
+    so that a terminal line never loses its keyword; off a terminal nothing is cut."""
+    from newsgrep.models import KwicLine
+    from newsgrep.render.output import Output
+    from newsgrep.render.research import display_width, kwic_lines
+
+    kid = "ko/9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139.html.gz"
+    rows = [KwicLine(id=kid, date="2018-09-28", left="주말 밤 9시 " * 5, match="MBC", right=" 와 SBS는 막장극의" * 5),
+            KwicLine(id="short.txt#2", date=None, left="news from ", match="MBC", right=" today")]
+    for columns, width in ((110, 24), (60, 40), (40, 40)):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        screen = _Screen()
+        kwic_lines(rows, width, Output(screen, color="never"))
+        lines = screen.getvalue().splitlines()
+        assert len(lines) == 2
+        assert all("MBC" in line and display_width(line) <= columns for line in lines), lines
+        assert lines[0].startswith("…") and lines[0].split()[0].endswith(".html.gz")
+        assert len({display_width(line[:line.index("MBC")]) for line in lines}) == 1
+    pipe = io.StringIO()
+    kwic_lines(rows, 24, Output(pipe, color="never"))
+    assert pipe.getvalue().startswith(kid + "  2018-09-28  ")

@@ -77,15 +77,41 @@ def _flat(text: str) -> str:
     return " ".join(strip_controls(text).split("\n")).replace("\t", " ")
 
 
+def _fit_id(kid: str, width: int) -> str:
+    """Keep the end of an id (its file name, its record number) in ``width`` columns, marked by an
+    ellipsis when cut."""
+    if display_width(kid) <= width:
+        return kid + " " * (width - display_width(kid))
+    return "…" + _fit_left(kid, width - 1)
+
+
+def kwic_columns(lines: list[KwicLine], width: int, screen: int | None) -> tuple[int, int]:
+    """Return the id column's width and the context's width on each side.
+
+    Off a terminal (``screen`` None) nothing is cut. On a terminal the keyword must stay on
+    screen: long ids are shortened first (to 16 columns at least, their end kept), then the context."""
+    idw = max((display_width(one_line(k.id)) for k in lines), default=0)
+    if screen is None or not lines:
+        return idw, width
+    matchw = max(display_width(one_line(k.match)) for k in lines)
+    fixed = 2 + 10 + 2 + matchw
+    over = idw + fixed + 2 * width - screen
+    if over > 0:
+        idw = max(min(idw, 16), idw - over)
+        over = idw + fixed + 2 * width - screen
+    if over > 0:
+        width = max(4, width - (over + 1) // 2)
+    return idw, width
+
+
 def kwic_lines(lines: list[KwicLine], width: int, out: Output) -> None:
     """Print keyword-in-context lines: id and date, then the keyword aligned in one column
     (aligned by display width: a CJK character takes two columns)."""
-    idw = max((display_width(one_line(k.id)) for k in lines), default=0)
+    idw, width = kwic_columns(lines, width, out.width if out.is_terminal else None)
     for k in lines:
-        kid = one_line(k.id)
         left = _fit_left(_flat(k.left), width)
         right = _fit_right(_flat(k.right), width)
-        head = f"{kid}{' ' * (idw - display_width(kid))}  {(k.date or 'undated')[:10]:<10}  "
+        head = f"{_fit_id(one_line(k.id), idw)}  {(k.date or 'undated')[:10]:<10}  "
         if not out.rich:
             out.write(f"{head}{left}{one_line(k.match)}{right}\n")
             continue
@@ -95,7 +121,9 @@ def kwic_lines(lines: list[KwicLine], width: int, out: Output) -> None:
         t.append(left)
         t.append(one_line(k.match), style="bold red")
         t.append(right)
-        out.console().print(t, overflow="crop", no_wrap=True)
+        # On a terminal a line longer than the screen is cut, never wrapped (the columns stay
+        # aligned); coloured output into a pipe is written whole.
+        out.console().print(t, overflow="crop", no_wrap=True, soft_wrap=not out.is_terminal)
 
 
 def timeline_text(tl: Timeline, out: Output, width: int = 40) -> None:

@@ -231,25 +231,33 @@ class _Screen(io.StringIO):
         return True
 
 
-def test_kwic_on_a_terminal_keeps_the_keyword_on_screen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Long ids (a saved page's 64-hex file name) are shortened from the left, then the context,
-    so that a terminal line never loses its keyword; off a terminal nothing is cut."""
+def test_kwic_on_a_terminal_keeps_the_keyword_on_screen_and_ids_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are what show takes, so they are never cut: on a terminal too narrow for a saved page's
+    64-hex file name beside the context, each id heads its lines (as ripgrep --heading) and the
+    keyword stays on screen; when they fit, and off a terminal, every line carries its id."""
     from newsgrep.models import KwicLine
     from newsgrep.render.output import Output
     from newsgrep.render.research import display_width, kwic_lines
 
     kid = "ko/9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139.html.gz"
     rows = [KwicLine(id=kid, date="2018-09-28", left="주말 밤 9시 " * 5, match="MBC", right=" 와 SBS는 막장극의" * 5),
+            KwicLine(id=kid, date="2018-09-28", left="사진= ", match="MBC", right=", SBS"),
             KwicLine(id="short.txt#2", date=None, left="news from ", match="MBC", right=" today")]
-    for columns, width in ((110, 24), (60, 40), (40, 40)):
+    for columns, width in ((110, 24), (60, 40), (30, 40)):
         monkeypatch.setenv("COLUMNS", str(columns))
         screen = _Screen()
         kwic_lines(rows, width, Output(screen, color="never"))
         lines = screen.getvalue().splitlines()
-        assert len(lines) == 2
-        assert all("MBC" in line and display_width(line) <= columns for line in lines), lines
-        assert lines[0].startswith("…") and lines[0].split()[0].endswith(".html.gz")
-        assert len({display_width(line[:line.index("MBC")]) for line in lines}) == 1
+        assert lines[0] == kid and lines[3] == "short.txt#2", lines
+        body = [lines[1], lines[2], lines[4]]
+        assert all("MBC" in line and display_width(line) <= columns for line in body), lines
+        assert body[2].startswith("undated")
+        assert len({display_width(line[:line.index("MBC")]) for line in body}) == 1
+    monkeypatch.setenv("COLUMNS", "200")
+    screen = _Screen()
+    kwic_lines(rows, 24, Output(screen, color="never"))
+    wide = screen.getvalue().splitlines()
+    assert len(wide) == 3 and wide[0].startswith(kid + "  2018-09-28  ") and wide[2].startswith("short.txt#2 ")
     pipe = io.StringIO()
     kwic_lines(rows, 24, Output(pipe, color="never"))
     assert pipe.getvalue().startswith(kid + "  2018-09-28  ")

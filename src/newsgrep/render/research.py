@@ -77,47 +77,45 @@ def _flat(text: str) -> str:
     return " ".join(strip_controls(text).split("\n")).replace("\t", " ")
 
 
-def _fit_id(kid: str, width: int) -> str:
-    """Keep the end of an id (its file name, its record number) in ``width`` columns, marked by an
-    ellipsis when cut."""
-    if display_width(kid) <= width:
-        return kid + " " * (width - display_width(kid))
-    return "…" + _fit_left(kid, width - 1)
+def kwic_layout(lines: list[KwicLine], width: int, screen: int | None) -> tuple[bool, int, int]:
+    """Return whether ids go on heading lines, the id column's width, and the context's width.
 
-
-def kwic_columns(lines: list[KwicLine], width: int, screen: int | None) -> tuple[int, int]:
-    """Return the id column's width and the context's width on each side.
-
-    Off a terminal (``screen`` None) nothing is cut. On a terminal the keyword must stay on
-    screen: long ids are shortened first (to 16 columns at least, their end kept), then the context."""
+    Ids are never cut (each is what `show` takes). Off a terminal (``screen`` None) every line
+    carries its id. On a terminal the keyword must stay on screen: when the ids do not fit beside the
+    context, each id is printed on a line of its own above its lines (as ripgrep's --heading), and
+    the context is narrowed if the screen is narrower still."""
     idw = max((display_width(one_line(k.id)) for k in lines), default=0)
     if screen is None or not lines:
-        return idw, width
+        return False, idw, width
     matchw = max(display_width(one_line(k.match)) for k in lines)
-    fixed = 2 + 10 + 2 + matchw
-    over = idw + fixed + 2 * width - screen
-    if over > 0:
-        idw = max(min(idw, 16), idw - over)
-        over = idw + fixed + 2 * width - screen
-    if over > 0:
-        width = max(4, width - (over + 1) // 2)
-    return idw, width
+    fixed = 10 + 2 + matchw
+    if idw + 2 + fixed + 2 * width <= screen:
+        return False, idw, width
+    return True, 0, max(4, min(width, (screen - fixed) // 2))
 
 
 def kwic_lines(lines: list[KwicLine], width: int, out: Output) -> None:
     """Print keyword-in-context lines: id and date, then the keyword aligned in one column
     (aligned by display width: a CJK character takes two columns)."""
-    idw, width = kwic_columns(lines, width, out.width if out.is_terminal else None)
+    heading, idw, width = kwic_layout(lines, width, out.width if out.is_terminal else None)
+    last: str | None = None
     for k in lines:
+        kid = one_line(k.id)
         left = _fit_left(_flat(k.left), width)
         right = _fit_right(_flat(k.right), width)
-        head = f"{_fit_id(one_line(k.id), idw)}  {(k.date or 'undated')[:10]:<10}  "
+        date = f"{(k.date or 'undated')[:10]:<10}  "
         if not out.rich:
-            out.write(f"{head}{left}{one_line(k.match)}{right}\n")
+            out.write(f"{kid}{' ' * (idw - display_width(kid))}  {date}{left}{one_line(k.match)}{right}\n")
             continue
         from rich.text import Text
 
-        t = Text(head, style="dim")
+        if heading:
+            if kid != last:
+                out.console().print(Text(kid, style="bold magenta" if out.color else ""), soft_wrap=True)
+            last = kid
+            t = Text(date, style="dim")
+        else:
+            t = Text(f"{kid}{' ' * (idw - display_width(kid))}  {date}", style="dim")
         t.append(left)
         t.append(one_line(k.match), style="bold red")
         t.append(right)

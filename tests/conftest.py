@@ -12,6 +12,15 @@ CORPORA = Path(os.environ.get("NEWSGREP_CORPORA", REPO.parent / "shared" / "corp
 SAMPLE = REPO / "corpus"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Byte-compile newsgrep once, as installing a wheel does: the tests start hundreds of
+    `python -m newsgrep` processes, and with PYTHONDONTWRITEBYTECODE set (as CI images often do)
+    each would compile every module it imports again (0.2 s a process)."""
+    import compileall
+
+    compileall.compile_dir(str(REPO / "src" / "newsgrep"), quiet=1)
+
+
 def need_corpus(*parts: str) -> Path:
     """Return a path in ../shared/corpora; skip (or, in CI, fail) when it is absent."""
     path = CORPORA.joinpath(*parts)

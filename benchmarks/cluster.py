@@ -180,7 +180,6 @@ def model(rows: dict[str, Any], lat: dict[str, dict[str, dict[str, tuple[float, 
             shard = total / workers
             hours = total / (per_worker * workers) / 3600
             size = total * mb_per_article / 1e3
-            size = total * mb_per_article / 1e3
             lines.append(f"| {total / 1e6:.0f}M | {workers} | {shard / 1e6:.2f}M | {size:,.0f} GB "
                          f"| {hours:.1f} | {r['worker_rss']:.0f} MB | {per_shard_ms('term', shard) + overhead:,.0f} ms "
                          f"| {per_shard_ms('phrase', shard) + overhead:,.0f} ms |")
@@ -237,6 +236,9 @@ def main() -> None:
                                  "cluster": latencies(work / "ix-cluster2", c.address, True)}
                     cold = cold_cluster(work / "ix-cluster2", c.address)
             finally:
+                from newsgrep.cluster import disconnect
+
+                disconnect(c.address)
                 c.close()
         from newsgrep import api
 

@@ -228,9 +228,9 @@ def table(rows: list[dict[str, Any]], startup: dict[str, float], reindex: list[t
     return "\n".join(lines) + "\n"
 
 
-def write_results(text: str, path: Path) -> None:
-    """Replace the speed section of RESULTS.md."""
-    start, end = "<!-- speed:start -->", "<!-- speed:end -->"
+def write_results(text: str, path: Path, section: str = "speed") -> None:
+    """Replace a section of RESULTS.md (the speed section unless told), or add it at the end."""
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     doc = path.read_text(encoding="utf-8") if path.exists() else f"{start}\n{end}\n"
     if start not in doc:
         doc += f"\n{start}\n{end}\n"

@@ -1,5 +1,6 @@
 """Sharded indexes, here and on a real Dask cluster (a scheduler and two workers on 127.0.0.1, each
-in a process group of its own): exactly the single index's answers; a worker killed mid-index
+in a process group of its own): Reuters-21578 as one JSON Lines file, written by the cluster over 4
+shards, gives exactly the single index's answers; a worker killed mid-index
 loses and doubles nothing; an unreachable scheduler or an unreadable shard is one error line."""
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class LocalCluster:
             client.close()
 
     def close(self) -> None:
+        from newsgrep.cluster import disconnect
+
+        disconnect(self.address)  # this process's client, before its scheduler goes
         for p in self.workers:
             _stop(p)
         _stop(self.scheduler)
@@ -93,18 +97,33 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
 
 
 @pytest.fixture(scope="module")
-def reuters_sharded(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Reuters-21578 (the JSON Lines files conftest's reuters_index reads), over 4 shards."""
+def reuters_one_file(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reuters-21578 as one JSON Lines file (the 22 files of conftest's conversion, in order)."""
+    one = tmp_path_factory.mktemp("reuters-one") / "reuters21578.jsonl"
+    with one.open("wb") as out:
+        for part in sorted(reuters_jsonl.glob("*.jsonl")):
+            out.write(part.read_bytes())
+    return one
+
+
+@pytest.fixture(scope="module")
+def reuters_sharded(cluster: LocalCluster, reuters_one_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """That file spread over 4 shards, written by the cluster's two workers."""
     ix = tmp_path_factory.mktemp("sharded") / "ix"
-    report = api.build_index([str(reuters_jsonl)], str(ix), shards=4, jobs=2)
-    assert report.ok and report.articles > 20000
+    report = api.build_index([str(reuters_one_file)], str(ix), shards=4, cluster=cluster.address)
+    assert report.ok and report.articles > 20000 and report.files_read == 1
+    counts = [api.stats(str(ix / f"shard-{k:03d}")).articles for k in range(4)]
+    assert min(counts) > report.articles // 5 and sum(counts) == report.articles
     return ix
 
 
 @pytest.fixture(scope="module")
-def reuters_single(reuters_index: Path) -> Path:
-    """The same file in one ordinary index."""
-    return reuters_index
+def reuters_single(reuters_one_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same file in one ordinary index, written on this machine."""
+    ix = tmp_path_factory.mktemp("single") / "ix"
+    report = api.build_index([str(reuters_one_file)], str(ix))
+    assert report.ok and report.articles > 20000
+    return ix
 
 
 def _cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -231,14 +250,18 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
     _stop(victim)
     out, err = p.communicate(timeout=900)
     assert p.returncode == 0, err
-    cluster.add_worker("w3")  # for the tests after this one
     ids = [json.loads(line)["id"] for line in _cli("export", "--index", str(ix)).stdout.splitlines()]
     assert len(ids) == len(set(ids)) == 510 + 417
     single = tmp_path / "single"
     assert api.build_index([str(data)], str(single), jobs=2).ok
+    # the worker is lost between searches too: this process's client (connected before the kill)
+    # runs the next searches on the one left
     for q in ("Yukos", '"prime minister"', "econom*"):
-        assert [(h.id, h.score) for h in api.search(q, str(single), SearchOptions(limit=None)).hits] == \
-            [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None)).hits]
+        one = [(h.id, h.score) for h in api.search(q, str(single), SearchOptions(limit=None)).hits]
+        assert one == [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None)).hits]
+        assert one == [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None),
+                                                           cluster=cluster.address).hits]
+    cluster.add_worker("w3")  # for the tests after this one
 
 
 def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> None:

@@ -91,3 +91,10 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Cluster:
                             f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
     _CONNECTED[address] = cluster = Cluster(client, address)
     return cluster
+
+
+def disconnect(address: str) -> None:
+    """Close this process's connection to a scheduler, if there is one."""
+    cluster = _CONNECTED.pop(address, None)
+    if cluster is not None:
+        cluster.client.close()

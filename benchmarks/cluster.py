@@ -3,6 +3,7 @@ the round trip a cluster adds, and a model of 20M and 200M articles.
 
     python benchmarks/cluster.py            # BBC x16 (35,600 articles)
     python benchmarks/cluster.py --big      # also 200,250 articles (BBC x90 as JSON Lines)
+    python benchmarks/cluster.py --search-only   # search latency again on the last run's indexes
 
 On this machine: one index written with ``--jobs 2``; a local sharded index (4 shards, this
 machine's worker processes); and a loopback Dask cluster (a scheduler and one, then two workers
@@ -77,6 +78,9 @@ class Loopback:
         return peak
 
     def close(self) -> None:
+        from newsgrep.cluster import disconnect
+
+        disconnect(self.address)  # this process's client first
         for p in reversed(self.procs):
             try:
                 os.killpg(p.pid, signal.SIGKILL)
@@ -129,6 +133,13 @@ def latencies(index: Path, cluster: str | None, sharded: bool) -> dict[str, tupl
                 times.append((time.perf_counter() - t0) * 1000)
         out[kind] = (statistics.median(times), statistics.quantiles(times, n=20)[-1])
     return out
+
+
+def search_figures(work: Path, address: str) -> tuple[dict[str, dict[str, tuple[float, float]]], float]:
+    """Warm latency of one index, the local sharded index and the cluster; the cold cluster search."""
+    lat = {"one": latencies(work / "ix-one", None, False), "local": latencies(work / "ix-local", None, True),
+           "cluster": latencies(work / "ix-cluster2", address, True)}
+    return lat, cold_cluster(work / "ix-cluster2", address)
 
 
 def cold_cluster(index: Path, cluster: str, repeat: int = 5) -> float:
@@ -204,10 +215,15 @@ def main() -> None:
     ap.add_argument("--big", action="store_true", help="also 200k articles")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsgrep-cluster")
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--search-only", action="store_true",
+                    help="search latency again on the indexes the last run left in --work")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     log = work / "dask.log"
+    if args.search_only:
+        search_only(work, log, args.results)
+        return
     start = machine()
     corpora = [("BBC x16", build_bbc(work / "corpora" / "bbc-x16", 16))]
     if args.big:
@@ -231,14 +247,8 @@ def main() -> None:
                 worker_rss = max(worker_rss, c.worker_rss_mb())
                 if workers == 2:
                     print(f"{name}: latency", file=sys.stderr)
-                    lat[name] = {"one": latencies(work / "ix-one", None, False),
-                                 "local": latencies(work / "ix-local", None, True),
-                                 "cluster": latencies(work / "ix-cluster2", c.address, True)}
-                    cold = cold_cluster(work / "ix-cluster2", c.address)
+                    lat[name], cold = search_figures(work, c.address)
             finally:
-                from newsgrep.cluster import disconnect
-
-                disconnect(c.address)
                 c.close()
         from newsgrep import api
 
@@ -276,9 +286,38 @@ def main() -> None:
     _write(text, args.results)
 
 
-def _write(text: str, path: Path) -> None:
-    start, end = "<!-- cluster:start -->", "<!-- cluster:end -->"
-    body = f"{start}\n## Sharded indexes and the Dask cluster\n\n{text}\n{end}"
+def search_only(work: Path, log: Path, results: Path) -> None:
+    """Measure search latency again on the last run's indexes (after a change to searching)."""
+    from newsgrep import api
+
+    if not all((work / name).is_dir() for name in ("ix-one", "ix-local", "ix-cluster2")):
+        raise SystemExit(f"no indexes of an earlier run in {work}: run without --search-only first")
+    start = machine()
+    c = Loopback(2, log)
+    try:
+        lat, cold = search_figures(work, c.address)
+    finally:
+        c.close()
+    articles = api.stats(str(work / "ix-one")).articles
+    lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py "
+             f"--search-only`: search latency again on the indexes of the last full run ({articles:,} "
+             "articles), with the searching code of this checkout; a loopback cluster of 2 workers.", "",
+             "| query | one index p50 / p95 ms | local sharded | cluster (warm client) | cluster round trip (p50) |",
+             "|---|---|---|---|---:|"]
+    for kind in QUERIES:
+        o, loc, cl = lat["one"][kind], lat["local"][kind], lat["cluster"][kind]
+        lines.append(f"| {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} | {cl[0]:.1f} / {cl[1]:.1f} "
+                     f"| {cl[0] - loc[0]:+.1f} |")
+    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster`: {cold:.2f} s median of 5."]
+    text = "\n".join(lines)
+    print(text)
+    _write(text, results, "cluster-search", "Sharded search latency, measured again")
+
+
+def _write(text: str, path: Path, section: str = "cluster",
+           title: str = "Sharded indexes and the Dask cluster") -> None:
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    body = f"{start}\n## {title}\n\n{text}\n{end}"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     if start in old:
         new = old[: old.index(start)] + body + old[old.index(end) + len(end):]

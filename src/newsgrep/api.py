@@ -221,7 +221,7 @@ def _run_sharded(sh: ShardedIndex, text: str, options: SearchOptions, qid: str |
     bound = sh.bind(text, options.any_terms, options.variants, options.filters())
     limit = 0 if options.count_only else options.limit
     request = ShardRequest(limit, options.sort, options.snippets, options.dedup, options.mentions,
-                           options.variants, qid)
+                           options.variants, qid, count=options.count_only or options.explain)
     total, hits, spellings, mentions = sh.query(bound, request)
     if options.mentions:
         total = mentions

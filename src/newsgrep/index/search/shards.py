@@ -6,8 +6,9 @@ that wildcards expand alike everywhere and every shard scores with the whole col
 count, document frequencies and field lengths. Each shard then evaluates the bound query on its
 own segments (``shard_*`` functions: plain functions of picklable values, run in this process or
 as Dask tasks on a cluster), and the client merges: hits by score then id (each shard sends every
-hit that can rank in the first ``limit``, ties included, with its snippets), counts, timelines,
-keyword lines, spellings and statistics by adding them up.
+hit that can rank in the first ``limit``, ties included: with its snippets on a cluster, one round
+trip a query; here the returned hits get theirs after the merge), counts, timelines, keyword lines,
+spellings and statistics by adding them up.
 """
 
 from __future__ import annotations
@@ -80,6 +81,12 @@ class ShardRequest:
     mentions: bool = False
     variants: bool = False
     qid: str | None = None
+    count: bool = False  # count every match (else only the first ``limit`` are scored, as one index does)
+
+    def scores_all(self) -> bool:
+        """Tell whether each shard must score every match, not only those that can rank."""
+        return self.count or self.mentions or self.variants or self.dedup or self.limit is None \
+            or self.sort != "relevance"
 
 
 @dataclass
@@ -108,22 +115,24 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
     ``limit`` of the whole collection (ties included), in merge order."""
     s = shard_searcher(shard, params, analysis)
     out = ShardAnswer()
-    scores = s.scores(bound)
-    out.total = len(scores)
     ids, dates = s.column("id"), s.column("date")
-    if request.mentions:
-        from newsgrep.index.search.research import mentions
+    scores = s.scores(bound) if request.scores_all() else None
+    if scores is not None:
+        out.total = len(scores)
+        if request.mentions:
+            from newsgrep.index.search.research import mentions
 
-        marks = s.spec(bound)
-        out.mentions = sum(mentions(s, s.reader.stored_fields(d), marks) for d in scores)
-    if request.variants:
-        out.spellings = s.spellings(bound, set(scores))
-    if request.dedup:
-        sketches = s.column("minhash")
-        out.groups = [(v, ids[d], dates[d], sketches[d]) for d, v in scores.items()]
-        return out
+            marks = s.spec(bound)
+            out.mentions = sum(mentions(s, s.reader.stored_fields(d), marks) for d in scores)
+        if request.variants:
+            out.spellings = s.spellings(bound, set(scores))
+        if request.dedup:
+            sketches = s.column("minhash")
+            out.groups = [(v, ids[d], dates[d], sketches[d]) for d, v in scores.items()]
+            return out
     if request.limit == 0:
         return out
+    # without ``scores``, phrase positions are read only until the shard's first ``limit`` are settled
     ranked = s.ranked(bound, request.limit, request.sort, scores=scores)
     spec = s.spec(bound) if request.snippets else None
     for r in ranked:
@@ -132,7 +141,7 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
     return out
 
 
-def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tuple[str, ...]]],
+def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tuple[str, ...] | None]],
                snippets: bool, qid: str | None, params: RankingParams,
                analysis: AnalysisSettings) -> list[Hit]:
     """Make the hits of chosen articles of a shard (after --dedup grouping across shards)."""
@@ -228,8 +237,14 @@ class ShardedIndex:
 
     def query(self, bound: BoundQuery,
               request: ShardRequest) -> tuple[int, list[Hit], tuple[tuple[str, int], ...], int]:
-        """Run a query on every shard; return (count, hits in order, spellings, mentions)."""
-        answers: list[ShardAnswer] = self._each(shard_query, bound, request)
+        """Run a query on every shard; return (count, hits in order, spellings, mentions); the
+        count is that of the hits returned unless ``request.count``, as for one index.
+
+        On a cluster each shard makes the snippets of the hits it sends (one round trip a query);
+        here, only the hits that are returned get snippets, after the merge."""
+        later = request.snippets and self.map is local_map and not request.dedup
+        ask = replace(request, snippets=False) if later else request
+        answers: list[ShardAnswer] = self._each(shard_query, bound, ask)
         spellings: Counter[str] = Counter()
         for a in answers:
             spellings.update(a.spellings)
@@ -238,11 +253,24 @@ class ShardedIndex:
         if request.dedup:
             groups = self._groups(answers)
             return len(groups), self._dedup(bound, answers, groups, request), spelled, mentions
-        total = sum(a.total for a in answers)
-        merged = heapq.merge(*(a.hits for a in answers), key=lambda kh: kh[0])
-        hits = [replace(h, rank=i) for i, (_, h) in enumerate(merged, 1)
-                if request.limit is None or i <= request.limit]
+        merged = heapq.merge(*([(key, k, h) for key, h in a.hits] for k, a in enumerate(answers)),
+                             key=lambda t: t[0])
+        chosen = [(k, h) for i, (_, k, h) in enumerate(merged, 1) if request.limit is None or i <= request.limit]
+        if later:
+            chosen = self._with_snippets(bound, chosen, request.qid)
+        hits = [replace(h, rank=i) for i, (_, h) in enumerate(chosen, 1)]
+        total = sum(a.total for a in answers) if request.scores_all() else len(hits)
         return total, hits, spelled, mentions
+
+    def _with_snippets(self, bound: BoundQuery, chosen: list[tuple[int, Hit]],
+                       qid: str | None) -> list[tuple[int, Hit]]:
+        """Make the hits chosen from each shard again, with their snippets."""
+        wanted: dict[int, list[tuple[float, str, tuple[str, ...] | None]]] = {}
+        for k, h in chosen:
+            wanted.setdefault(k, []).append((h.score, h.id, h.duplicates))
+        made = {h.id: h for k, w in wanted.items()
+                for h in shard_hits(self.dirs[k], bound, w, True, qid, self.params, self.analysis)}
+        return [(k, made.get(h.id, h)) for k, h in chosen]
 
     @staticmethod
     def _groups(answers: Sequence[ShardAnswer]) -> list[Group]:

@@ -144,7 +144,8 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
 def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tuple[str, ...] | None]],
                snippets: bool, qid: str | None, params: RankingParams,
                analysis: AnalysisSettings) -> list[Hit]:
-    """Make the hits of chosen articles of a shard (after --dedup grouping across shards)."""
+    """Make the hits of chosen articles of a shard (after --dedup grouping across shards, or with
+    their snippets once the merge has chosen them)."""
     s = shard_searcher(shard, params, analysis)
     spec = s.spec(bound) if snippets else None
     out = []

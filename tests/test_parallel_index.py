@@ -61,16 +61,21 @@ def test_workers_resolve_id_collisions_and_updates_like_one_process(tmp_path: Pa
     assert api.count("quay", str(tmp_path / "ix2")) == 70
 
 
-def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("exports", [4, 1])
+def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   exports: int) -> None:
+    """Four big export files are shared out; one big file is written by one worker process (its
+    fast segment writer), with the same articles, skips and scores as one process."""
     from newsgrep.index.write import parallel
 
     data = tmp_path / "data"
     _write_records(data, 80)
     few = tmp_path / "few"
     few.mkdir()
-    for k in range(4):  # four export files of 20 files' records each
+    per = 80 // exports
+    for k in range(exports):  # export files of the records of 20 (or all 80) files each
         (few / f"export{k}.jsonl").write_text("".join(
-            (data / f"f{n:03d}.jsonl").read_text() for n in range(k * 20, k * 20 + 20)))
+            (data / f"f{n:03d}.jsonl").read_text() for n in range(k * per, k * per + per)))
     monkeypatch.setattr(parallel, "MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "TASK_BYTES", 1)
     used = []

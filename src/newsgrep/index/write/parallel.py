@@ -231,7 +231,7 @@ def _settle(session: WriteSession, files: Sequence[FoundFile], done: list[FileDo
 
 def worth_it(files: Sequence[FoundFile], jobs: int) -> bool:
     """Tell whether to index in worker processes."""
-    return jobs > 1 and len(files) > 1 and (
+    return jobs > 1 and len(files) >= 1 and (
         len(files) >= MIN_FILES or sum(f.size for f in files) >= MIN_BYTES)
 
 

@@ -6,8 +6,9 @@ the round trip a cluster adds, and a model of 20M and 200M articles.
     python benchmarks/cluster.py --search-only   # search latency again on the last run's indexes
 
 On this machine: one index written with ``--jobs 2``; a local sharded index (4 shards, this
-machine's worker processes); and a loopback Dask cluster (a scheduler and one, then two workers
-started as processes, one thread each) writing the same 4-shard index. Then warm latency per
+machine's worker processes); and a loopback Dask cluster (a scheduler and one, then two workers,
+started as processes with `dask worker --no-nanny`, one thread each; two more with nannies for
+comparison) writing the same 4-shard index. Then warm latency per
 query type (in one process with the index open, or with the Dask client connected): one index,
 the local sharded index, and the cluster; and the cold ``newsgrep search --cluster``. The model
 is built from these figures (assumptions printed with it). Written to the cluster section of
@@ -48,7 +49,7 @@ def _port() -> int:
 class Loopback:
     """A dask scheduler and ``workers`` workers on 127.0.0.1, each a process group of its own."""
 
-    def __init__(self, workers: int, log: Path) -> None:
+    def __init__(self, workers: int, log: Path, nanny: bool = False) -> None:
         bin_dir = Path(sys.executable).parent
         self.address = f"tcp://127.0.0.1:{_port()}"
         self.procs = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
@@ -56,7 +57,8 @@ class Loopback:
                                        stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)]
         for k in range(workers):
             self.procs.append(subprocess.Popen([str(bin_dir / "dask"), "worker", self.address, "--nthreads", "1",
-                                                "--nworkers", "1", "--no-dashboard", "--name", f"w{k}"],
+                                                "--no-dashboard", "--name", f"w{k}",
+                                                *(() if nanny else ("--no-nanny",))],
                                                stdout=log.open("ab"), stderr=subprocess.STDOUT,
                                                start_new_session=True))
         from distributed import Client
@@ -142,21 +144,24 @@ def search_figures(work: Path, address: str) -> tuple[dict[str, dict[str, tuple[
     return lat, cold_cluster(work / "ix-cluster2", address)
 
 
-def cold_cluster(index: Path, cluster: str, repeat: int = 5) -> float:
+def cold_cluster(index: Path, cluster: str, repeat: int = 5, venv: Path | None = None) -> float:
+    """Median seconds of a new `newsgrep search --cluster` process (of ``venv``'s newsgrep if given)."""
+    cmd = [str(venv / "bin" / "newsgrep")] if venv else newsgrep_cmd()
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run([*newsgrep_cmd(), "search", "prime minister", "--index", str(index), "--cluster", cluster],
+        subprocess.run([*cmd, "search", "prime minister", "--index", str(index), "--cluster", cluster],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
 
-def import_distributed(repeat: int = 5) -> float:
+def import_distributed(repeat: int = 5, venv: Path | None = None) -> float:
+    python = str(venv / "bin" / "python") if venv else sys.executable
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import distributed"], check=True)
+        subprocess.run([python, "-c", "import distributed"], check=True)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -217,12 +222,15 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--search-only", action="store_true",
                     help="search latency again on the indexes the last run left in --work")
+    ap.add_argument("--client-venv", type=Path,
+                    help="a virtual environment with only newsgrep[cluster] installed (a user's): the cold "
+                         "search is also timed with its newsgrep (distributed imports numpy when it is there)")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     log = work / "dask.log"
     if args.search_only:
-        search_only(work, log, args.results)
+        search_only(work, log, args.results, args.client_venv)
         return
     start = machine()
     corpora = [("BBC x16", build_bbc(work / "corpora" / "bbc-x16", 16))]
@@ -230,24 +238,27 @@ def main() -> None:
         corpora.append(("200k", build_big(work / "corpora" / "big", 90)))
     rows: dict[str, Any] = {}
     lat: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
-    cold = imp = 0.0
+    cold = imp = cold_user = 0.0
     for name, corpus in corpora:
         mb = corpus_bytes(corpus) / 1e6
         print(f"{name}: indexing locally", file=sys.stderr)
         local = index_run(corpus, work / "ix-one", "--jobs", "2")
         local_sharded = index_run(corpus, work / "ix-local", "--jobs", "2", "--shards", str(SHARDS))
-        runs = {}
+        runs: dict[Any, dict[str, float]] = {}
         worker_rss = 0.0
-        for workers in (1, 2):
-            print(f"{name}: indexing on a cluster of {workers}", file=sys.stderr)
-            c = Loopback(workers, log)
+        for workers, nanny in ((2, True), (1, False), (2, False)):
+            print(f"{name}: indexing on a cluster of {workers}{' with nannies' if nanny else ''}", file=sys.stderr)
+            c = Loopback(workers, log, nanny=nanny)
             try:
-                runs[workers] = index_run(corpus, work / f"ix-cluster{workers}", "--shards", str(SHARDS),
-                                          "--cluster", c.address)
-                worker_rss = max(worker_rss, c.worker_rss_mb())
-                if workers == 2:
+                runs[(workers, nanny)] = index_run(corpus, work / f"ix-cluster{workers}", "--shards", str(SHARDS),
+                                                   "--cluster", c.address)
+                if not nanny:
+                    worker_rss = max(worker_rss, c.worker_rss_mb())
+                if workers == 2 and not nanny:
                     print(f"{name}: latency", file=sys.stderr)
                     lat[name], cold = search_figures(work, c.address)
+                    if args.client_venv:
+                        cold_user = cold_cluster(work / "ix-cluster2", c.address, venv=args.client_venv)
             finally:
                 c.close()
         from newsgrep import api
@@ -255,21 +266,29 @@ def main() -> None:
         articles = api.stats(str(work / "ix-one")).articles
         index_mb = sum(p.stat().st_size for p in (work / "ix-one").rglob("*") if p.is_file()) / 1e6
         rows[name] = {"mb": mb, "articles": articles, "index_mb": index_mb, "local": local,
-                      "local_sharded": local_sharded, "cluster1": runs[1], "cluster2": runs[2],
-                      "worker_rss": worker_rss}
+                      "local_sharded": local_sharded, "cluster1": runs[(1, False)], "cluster2": runs[(2, False)],
+                      "nanny2": runs[(2, True)], "worker_rss": worker_rss}
     imp = import_distributed()
+    imp_user = 0.0
+    if args.client_venv:
+        imp_user = import_distributed(venv=args.client_venv)
     lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py"
-             f"{' --big' if args.big else ''}`. Loopback Dask cluster: a scheduler and workers as processes "
-             f"on this machine, one thread each; sharded indexes have {SHARDS} shards. Index time is end to "
-             "end from the files on disk (the client's process start-up included).", "",
+             f"{' --big' if args.big else ''}{' --client-venv VENV' if args.client_venv else ''}`. Loopback Dask "
+             "cluster: a scheduler and workers as processes on this machine, one thread each, started with "
+             "`dask worker --no-nanny` as the README advises (one column with `dask worker`'s default nanny "
+             f"process, for comparison); sharded indexes have {SHARDS} shards. Index time is end to end from "
+             "the files on disk (the client's process start-up included). Last two columns: cluster of 2 "
+             "against the local sharded index, then against one local index.", "",
              "| corpus | articles | MB | one index, --jobs 2 | local sharded, --jobs 2 | cluster, 1 worker "
-             "| cluster, 2 workers | cluster 2 vs local |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| cluster, 2 workers | cluster, 2 workers with nannies | 2 vs local sharded | 2 vs one index |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
         def cell(run: dict[str, float], r: dict[str, Any] = r) -> str:
             return f"{run['s']:.1f} s ({r['articles'] / run['s']:,.0f}/s)"
         lines.append(f"| {name} | {r['articles']:,} | {r['mb']:.1f} | {cell(r['local'])} | {cell(r['local_sharded'])} "
-                     f"| {cell(r['cluster1'])} | {cell(r['cluster2'])} | {r['local']['s'] / r['cluster2']['s']:.2f}x |")
+                     f"| {cell(r['cluster1'])} | {cell(r['cluster2'])} | {cell(r['nanny2'])} "
+                     f"| {r['local_sharded']['s'] / r['cluster2']['s']:.2f}x "
+                     f"| {r['local']['s'] / r['cluster2']['s']:.2f}x |")
     lines += ["", "| corpus | query | one index p50 / p95 ms | local sharded | cluster (warm client) "
               "| cluster round trip (p50) |", "|---|---|---|---|---|---:|"]
     for name, by in lat.items():
@@ -280,35 +299,52 @@ def main() -> None:
     lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster` (a new process: Python, newsgrep, Dask's "
               f"client, connecting, one round of tasks): {cold:.2f} s median of 5; `python -c \"import distributed\"` "
               f"alone: {imp:.2f} s here."]
-    lines += model(rows, lat)
-    text = "\n".join(lines)
-    print(text)
-    _write(text, args.results)
+    if args.client_venv:
+        lines[-1] += (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no "
+                      f"numpy): {cold_user:.2f} s, and `import distributed` {imp_user:.2f} s.")
+    if args.big:
+        lines += model(rows, lat)
+        text = "\n".join(lines)
+        print(text)
+        _write(text, args.results)
+    else:  # the --big run's section, and its model, stay
+        text = "\n".join(lines)
+        print(text)
+        _write(text, args.results, "cluster-bbc", "Sharded indexes and the Dask cluster: BBC x16 again")
 
 
-def search_only(work: Path, log: Path, results: Path) -> None:
+def search_only(work: Path, log: Path, results: Path, client_venv: Path | None = None) -> None:
     """Measure search latency again on the last run's indexes (after a change to searching)."""
     from newsgrep import api
 
     if not all((work / name).is_dir() for name in ("ix-one", "ix-local", "ix-cluster2")):
         raise SystemExit(f"no indexes of an earlier run in {work}: run without --search-only first")
     start = machine()
+    cold_user = 0.0
     c = Loopback(2, log)
     try:
         lat, cold = search_figures(work, c.address)
+        if client_venv:
+            cold_user = cold_cluster(work / "ix-cluster2", c.address, venv=client_venv)
     finally:
         c.close()
     articles = api.stats(str(work / "ix-one")).articles
     lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py "
              f"--search-only`: search latency again on the indexes of the last full run ({articles:,} "
-             "articles), with the searching code of this checkout; a loopback cluster of 2 workers.", "",
+             "articles), with the searching code of this checkout; a loopback cluster of 2 workers "
+             "(`dask worker --no-nanny`, one thread each).", "",
              "| query | one index p50 / p95 ms | local sharded | cluster (warm client) | cluster round trip (p50) |",
              "|---|---|---|---|---:|"]
     for kind in QUERIES:
         o, loc, cl = lat["one"][kind], lat["local"][kind], lat["cluster"][kind]
         lines.append(f"| {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} | {cl[0]:.1f} / {cl[1]:.1f} "
                      f"| {cl[0] - loc[0]:+.1f} |")
-    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster`: {cold:.2f} s median of 5."]
+    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster`: {cold:.2f} s median of 5; "
+              f"`import distributed` alone: {import_distributed():.2f} s."]
+    if client_venv:
+        imp_user = import_distributed(venv=client_venv)
+        lines[-1] += (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no "
+                      f"numpy): {cold_user:.2f} s, and `import distributed` {imp_user:.2f} s.")
     text = "\n".join(lines)
     print(text)
     _write(text, results, "cluster-search", "Sharded search latency, measured again")

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ class LocalCluster:
         self.workers: list[subprocess.Popen[bytes]] = []
 
     def add_worker(self, name: str) -> subprocess.Popen[bytes]:
-        p = _start([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--nworkers", "1",
+        p = _start([str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--no-nanny",  # as the README says
                     "--no-dashboard", "--name", name, "--death-timeout", "60"], self.tmp / f"{name}.log")
         self.workers.append(p)
         return p
@@ -184,6 +185,32 @@ def test_a_local_sharded_index_answers_as_one_index(reuters_single: Path, reuter
     one = [(h.id, h.score) for h in api.search(query, str(reuters_single), options).hits]
     many = [(h.id, h.score) for h in api.search(query, str(reuters_sharded), options).hits]
     assert one == many and len(one) > 0
+
+
+def test_snippets_made_ahead_or_after_the_merge_are_one_index_s(reuters_single: Path, reuters_sharded: Path) -> None:
+    """With a mapper that is not this process's own (as on a cluster), each shard makes snippets
+    for its first few hits in the ranking round, and a returned hit beyond those gets them from its
+    shard in a second round: the hits are one index's, snippets and matched words included."""
+    from newsgrep.index.search.shards import ShardedIndex, ShardRequest
+
+    rounds: list[str] = []
+
+    def mapper(fn: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        rounds.append(fn.__name__)
+        return [fn(*args) for args in calls]
+
+    sh = ShardedIndex(reuters_sharded, 4, mapper=mapper)
+    second = 0
+    for query in ("coffee", "cocoa prices", '"coffee prices"', "sugar -Cuba", "oil"):
+        for limit in (1, 4, 10, 40):
+            rounds.clear()
+            one = [(h.id, h.score, h.title, h.snippets, h.matched_terms)
+                   for h in api.search(query, str(reuters_single), SearchOptions(limit=limit)).hits]
+            _, hits, _, _ = sh.query(sh.bind(query), ShardRequest(limit))
+            assert [(h.id, h.score, h.title, h.snippets, h.matched_terms) for h in hits] == one, (query, limit)
+            assert all(h.snippets for h in hits) and rounds[0] == "shard_query" and len(rounds) <= 2
+            second += len(rounds) == 2
+    assert 0 < second < 20  # both ways taken
 
 
 def _cli_run(args: list[str]) -> tuple[int, str]:

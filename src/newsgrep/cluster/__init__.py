@@ -2,7 +2,8 @@
 
 Only this package imports Dask, and only when ``--cluster`` (or $NEWSGREP_CLUSTER) names a
 scheduler: ``connect`` returns a Cluster whose ``map`` runs the per-shard search functions of
-``newsgrep.index.search.shards`` as tasks (one per shard, one round trip per query) and whose
+``newsgrep.index.search.shards`` as tasks (one per shard, one round trip per query, a second one to
+the shards of the hits returned for their snippets) and whose
 ``runner`` writes segments as tasks (``newsgrep.index.write.parallel.write_task``, one per group of
 files; each index's segments are committed by this process, one writer per shard). Workers see
 the index folder and the input files at the same paths as the client (a shared filesystem).
@@ -32,6 +33,7 @@ class Cluster:
     def __init__(self, client: Any, address: str) -> None:
         self.client = client
         self.address = address
+        self._last: list[Any] = []  # the last round's tasks, held until the next round is sent
 
     def gather(self, futures: Sequence[Any]) -> list[Any]:
         """Wait for tasks, within TASK_TIMEOUT, and fetch their results in one request; a task
@@ -64,9 +66,12 @@ class Cluster:
         """Run each call as a task; return the results in order."""
         if not calls:
             return []
-        # one message to the scheduler for the whole round: the client sends what is submitted
-        # within 10 ms of an earlier message only when those 10 ms are over
-        return self.gather(self.client.map(fn, *(list(column) for column in zip(*calls)), pure=False))
+        # One message to the scheduler for the whole round: the client sends a message that follows
+        # another within 10 ms only when those 10 ms are over. For the same reason the last round's
+        # tasks are let go (a message) only once this round is sent, not between rounds.
+        futures = self.client.map(fn, *(list(column) for column in zip(*calls)), pure=False)
+        self._last = futures
+        return self.gather(futures)
 
     def runner(self) -> Any:
         """Return a Runner that writes a batch's segments as tasks on the cluster's workers."""

@@ -6,9 +6,9 @@ that wildcards expand alike everywhere and every shard scores with the whole col
 count, document frequencies and field lengths. Each shard then evaluates the bound query on its
 own segments (``shard_*`` functions: plain functions of picklable values, run in this process or
 as Dask tasks on a cluster), and the client merges: hits by score then id (each shard sends every
-hit that can rank in the first ``limit``, ties included: with its snippets on a cluster, one round
-trip a query; here the returned hits get theirs after the merge), counts, timelines, keyword lines,
-spellings and statistics by adding them up.
+hit that can rank in the first ``limit``, ties included; only the hits returned get snippets, from
+their shards after the merge), counts, timelines, keyword lines, spellings and statistics by adding
+them up.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class ShardRequest:
     variants: bool = False
     qid: str | None = None
     count: bool = False  # count every match (else only the first ``limit`` are scored, as one index does)
+    snippets_for: int | None = None  # with ``snippets``: make them for this many first hits only (None: all)
 
     def scores_all(self) -> bool:
         """Tell whether each shard must score every match, not only those that can rank."""
@@ -135,10 +136,22 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
     # without ``scores``, phrase positions are read only until the shard's first ``limit`` are settled
     ranked = s.ranked(bound, request.limit, request.sort, scores=scores)
     spec = s.spec(bound) if request.snippets else None
-    for r in ranked:
-        hit = s.hit(0, r.score, r.docnum, spec, request.qid)
+    for i, r in enumerate(ranked):
+        made = request.snippets_for is None or i < request.snippets_for
+        hit = s.hit(0, r.score, r.docnum, spec if made else None, request.qid)
         out.hits.append((_key(request.sort, r.score, r.id, dates[r.docnum]), hit))
     return out
+
+
+def speculative_snippets(limit: int | None, shards: int) -> int | None:
+    """How many of its first hits each shard makes snippets for, on a cluster, in the same round as
+    the ranking: its even share of the ``limit`` returned, and two more. A returned hit beyond that
+    gets its snippets in a second round (for ``-n 10`` on 4 shards, when one shard holds 6 of the
+    10, about one query in thirteen if the hits fall evenly); so most queries take one round trip
+    and the shards make about twice the snippets shown, not ``limit`` times the shards."""
+    if limit is None:
+        return None
+    return min(limit, -(-limit // max(1, shards)) + 2)
 
 
 def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tuple[str, ...] | None]],
@@ -241,10 +254,14 @@ class ShardedIndex:
         """Run a query on every shard; return (count, hits in order, spellings, mentions); the
         count is that of the hits returned unless ``request.count``, as for one index.
 
-        On a cluster each shard makes the snippets of the hits it sends (one round trip a query);
-        here, only the hits that are returned get snippets, after the merge."""
-        later = request.snippets and self.map is local_map and not request.dedup
-        ask = replace(request, snippets=False) if later else request
+        Here, only the hits that are returned get snippets, made after the merge. On a cluster each
+        shard makes them for its first few hits in the same round (``speculative_snippets``), and
+        a returned hit beyond those gets them from its shard in a second round."""
+        later = request.snippets and not request.dedup and request.limit != 0
+        if later and self.map is not local_map:
+            ask = replace(request, snippets_for=speculative_snippets(request.limit, len(self.dirs)))
+        else:
+            ask = replace(request, snippets=False) if later else request
         answers: list[ShardAnswer] = self._each(shard_query, bound, ask)
         spellings: Counter[str] = Counter()
         for a in answers:
@@ -254,24 +271,27 @@ class ShardedIndex:
         if request.dedup:
             groups = self._groups(answers)
             return len(groups), self._dedup(bound, answers, groups, request), spelled, mentions
-        merged = heapq.merge(*([(key, k, h) for key, h in a.hits] for k, a in enumerate(answers)),
+        merged = heapq.merge(*([(key, k, n, h) for n, (key, h) in enumerate(a.hits)] for k, a in enumerate(answers)),
                              key=lambda t: t[0])
-        chosen = [(k, h) for i, (_, k, h) in enumerate(merged, 1) if request.limit is None or i <= request.limit]
-        if later:
-            chosen = self._with_snippets(bound, chosen, request.qid)
-        hits = [replace(h, rank=i) for i, (_, h) in enumerate(chosen, 1)]
+        chosen = [(k, n, h) for i, (_, k, n, h) in enumerate(merged, 1)
+                  if request.limit is None or i <= request.limit]
+        if later:  # those made without snippets (n: the hit's place in its shard's answer)
+            lacking = [(k, h) for k, n, h in chosen
+                       if not ask.snippets or (ask.snippets_for is not None and n >= ask.snippets_for)]
+            if lacking:
+                made = self._with_snippets(bound, lacking, request.qid)
+                chosen = [(k, n, made.get(h.id, h)) for k, n, h in chosen]
+        hits = [replace(h, rank=i) for i, (_, _, h) in enumerate(chosen, 1)]
         total = sum(a.total for a in answers) if request.scores_all() else len(hits)
         return total, hits, spelled, mentions
 
-    def _with_snippets(self, bound: BoundQuery, chosen: list[tuple[int, Hit]],
-                       qid: str | None) -> list[tuple[int, Hit]]:
-        """Make the hits chosen from each shard again, with their snippets."""
+    def _with_snippets(self, bound: BoundQuery, chosen: list[tuple[int, Hit]], qid: str | None) -> dict[str, Hit]:
+        """Make hits of each shard again, with their snippets; by id."""
         wanted: dict[int, list[tuple[float, str, tuple[str, ...] | None]]] = {}
         for k, h in chosen:
             wanted.setdefault(k, []).append((h.score, h.id, h.duplicates))
-        made = {h.id: h for k, w in wanted.items()
-                for h in shard_hits(self.dirs[k], bound, w, True, qid, self.params, self.analysis)}
-        return [(k, made.get(h.id, h)) for k, h in chosen]
+        calls = [(self.dirs[k], bound, w, True, qid, self.params, self.analysis) for k, w in wanted.items()]
+        return {h.id: h for hits in self.map(shard_hits, calls) for h in hits}
 
     @staticmethod
     def _groups(answers: Sequence[ShardAnswer]) -> list[Group]:

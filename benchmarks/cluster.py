@@ -222,6 +222,8 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--search-only", action="store_true",
                     help="search latency again on the indexes the last run left in --work")
+    ap.add_argument("--big-only", action="store_true",
+                    help="only 200k articles: one index, the local sharded index and two workers (no nanny runs)")
     ap.add_argument("--client-venv", type=Path,
                     help="a virtual environment with only newsgrep[cluster] installed (a user's): the cold "
                          "search is also timed with its newsgrep (distributed imports numpy when it is there)")
@@ -233,8 +235,8 @@ def main() -> None:
         search_only(work, log, args.results, args.client_venv)
         return
     start = machine()
-    corpora = [("BBC x16", build_bbc(work / "corpora" / "bbc-x16", 16))]
-    if args.big:
+    corpora = [] if args.big_only else [("BBC x16", build_bbc(work / "corpora" / "bbc-x16", 16))]
+    if args.big or args.big_only:
         corpora.append(("200k", build_big(work / "corpora" / "big", 90)))
     rows: dict[str, Any] = {}
     lat: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
@@ -246,7 +248,7 @@ def main() -> None:
         local_sharded = index_run(corpus, work / "ix-local", "--jobs", "2", "--shards", str(SHARDS))
         runs: dict[Any, dict[str, float]] = {}
         worker_rss = 0.0
-        for workers, nanny in ((2, True), (1, False), (2, False)):
+        for workers, nanny in ((2, False),) if args.big_only else ((2, True), (1, False), (2, False)):
             print(f"{name}: indexing on a cluster of {workers}{' with nannies' if nanny else ''}", file=sys.stderr)
             c = Loopback(workers, log, nanny=nanny)
             try:
@@ -266,14 +268,15 @@ def main() -> None:
         articles = api.stats(str(work / "ix-one")).articles
         index_mb = sum(p.stat().st_size for p in (work / "ix-one").rglob("*") if p.is_file()) / 1e6
         rows[name] = {"mb": mb, "articles": articles, "index_mb": index_mb, "local": local,
-                      "local_sharded": local_sharded, "cluster1": runs[(1, False)], "cluster2": runs[(2, False)],
-                      "nanny2": runs[(2, True)], "worker_rss": worker_rss}
+                      "local_sharded": local_sharded, "cluster1": runs.get((1, False)), "cluster2": runs[(2, False)],
+                      "nanny2": runs.get((2, True)), "worker_rss": worker_rss}
     imp = import_distributed()
     imp_user = 0.0
     if args.client_venv:
         imp_user = import_distributed(venv=args.client_venv)
     lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py"
-             f"{' --big' if args.big else ''}{' --client-venv VENV' if args.client_venv else ''}`. Loopback Dask "
+             f"{' --big' if args.big else ''}{' --big-only' if args.big_only else ''}"
+             f"{' --client-venv VENV' if args.client_venv else ''}`. Loopback Dask "
              "cluster: a scheduler and workers as processes on this machine, one thread each, started with "
              "`dask worker --no-nanny` as the README advises (one column with `dask worker`'s default nanny "
              f"process, for comparison); sharded indexes have {SHARDS} shards. Index time is end to end from "
@@ -283,8 +286,8 @@ def main() -> None:
              "| cluster, 2 workers | cluster, 2 workers with nannies | 2 vs local sharded | 2 vs one index |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
-        def cell(run: dict[str, float], r: dict[str, Any] = r) -> str:
-            return f"{run['s']:.1f} s ({r['articles'] / run['s']:,.0f}/s)"
+        def cell(run: dict[str, float] | None, r: dict[str, Any] = r) -> str:
+            return "not run" if run is None else f"{run['s']:.1f} s ({r['articles'] / run['s']:,.0f}/s)"
         lines.append(f"| {name} | {r['articles']:,} | {r['mb']:.1f} | {cell(r['local'])} | {cell(r['local_sharded'])} "
                      f"| {cell(r['cluster1'])} | {cell(r['cluster2'])} | {cell(r['nanny2'])} "
                      f"| {r['local_sharded']['s'] / r['cluster2']['s']:.2f}x "
@@ -302,7 +305,11 @@ def main() -> None:
     if args.client_venv:
         lines[-1] += (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no "
                       f"numpy): {cold_user:.2f} s, and `import distributed` {imp_user:.2f} s.")
-    if args.big:
+    if args.big_only:
+        text = "\n".join(lines)
+        print(text)
+        _write(text, args.results, "cluster-200k", "Sharded indexes and the Dask cluster: 200k again")
+    elif args.big:
         lines += model(rows, lat)
         text = "\n".join(lines)
         print(text)

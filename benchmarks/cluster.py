@@ -303,21 +303,23 @@ def main() -> None:
               f"client, connecting, one round of tasks): {cold:.2f} s median of 5; `python -c \"import distributed\"` "
               f"alone: {imp:.2f} s here."]
     if args.client_venv:
-        lines[-1] += (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no "
-                      f"numpy): {cold_user:.2f} s, and `import distributed` {imp_user:.2f} s.")
+        lines[-1] += user_installation(cold_user, imp_user)
     if args.big_only:
-        text = "\n".join(lines)
-        print(text)
-        _write(text, args.results, "cluster-200k", "Sharded indexes and the Dask cluster: 200k again")
+        section = ("cluster-200k", "Sharded indexes and the Dask cluster: 200k again")
     elif args.big:
         lines += model(rows, lat)
-        text = "\n".join(lines)
-        print(text)
-        _write(text, args.results)
+        section = ("cluster", "Sharded indexes and the Dask cluster")
     else:  # the --big run's section, and its model, stay
-        text = "\n".join(lines)
-        print(text)
-        _write(text, args.results, "cluster-bbc", "Sharded indexes and the Dask cluster: BBC x16 again")
+        section = ("cluster-bbc", "Sharded indexes and the Dask cluster: BBC x16 again")
+    text = "\n".join(lines)
+    print(text)
+    _write(text, args.results, *section)
+
+
+def user_installation(cold: float, imp: float) -> str:
+    """The sentence on the cold call with a user's installation (--client-venv)."""
+    return (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no numpy): "
+            f"{cold:.2f} s, and `import distributed` {imp:.2f} s.")
 
 
 def search_only(work: Path, log: Path, results: Path, client_venv: Path | None = None) -> None:
@@ -349,9 +351,7 @@ def search_only(work: Path, log: Path, results: Path, client_venv: Path | None =
     lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster`: {cold:.2f} s median of 5; "
               f"`import distributed` alone: {import_distributed():.2f} s."]
     if client_venv:
-        imp_user = import_distributed(venv=client_venv)
-        lines[-1] += (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no "
-                      f"numpy): {cold_user:.2f} s, and `import distributed` {imp_user:.2f} s.")
+        lines[-1] += user_installation(cold_user, import_distributed(venv=client_venv))
     text = "\n".join(lines)
     print(text)
     _write(text, results, "cluster-search", "Sharded search latency, measured again")

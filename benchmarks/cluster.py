@@ -37,6 +37,7 @@ from speed import build_bbc, build_big, corpus_bytes, machine, newsgrep_cmd, run
 from speed_engines import QUERIES  # noqa: E402
 
 SHARDS = 4
+USER = " with a user's installation (a virtual environment with only `newsgrep[cluster]`, no numpy)"
 ROUNDS = 20
 
 
@@ -137,23 +138,58 @@ def latencies(index: Path, cluster: str | None, sharded: bool) -> dict[str, tupl
     return out
 
 
-def search_figures(work: Path, address: str) -> tuple[dict[str, dict[str, tuple[float, float]]], float]:
+def search_figures(work: Path, address: str) -> tuple[dict[str, dict[str, tuple[float, float]]],
+                                                    dict[str, float]]:
     """Warm latency of one index, the local sharded index and the cluster; the cold cluster search."""
     lat = {"one": latencies(work / "ix-one", None, False), "local": latencies(work / "ix-local", None, True),
            "cluster": latencies(work / "ix-cluster2", address, True)}
     return lat, cold_cluster(work / "ix-cluster2", address)
 
 
-def cold_cluster(index: Path, cluster: str, repeat: int = 5, venv: Path | None = None) -> float:
-    """Median seconds of a new `newsgrep search --cluster` process (of ``venv``'s newsgrep if given)."""
+def cold_cluster(index: Path, cluster: str, venv: Path | None = None) -> dict[str, float]:
+    """Seconds of a new `newsgrep search --cluster` process (of ``venv``'s newsgrep if given):
+    connecting itself (NEWSGREP_CLUSTER_KEEP=0, median of 5); the first call with kept clients on
+    (connects, starts the kept client); later calls through the kept client (median of 10); and a
+    new process searching the local sharded index, for comparison (median of 5)."""
+    import tempfile
+
     cmd = [str(venv / "bin" / "newsgrep")] if venv else newsgrep_cmd()
-    times = []
-    for _ in range(repeat):
+    runtime = Path(tempfile.mkdtemp(prefix="ng-bench-"))
+
+    def once(*extra: str, keep: str = "600") -> float:
         t0 = time.perf_counter()
-        subprocess.run([*cmd, "search", "prime minister", "--index", str(index), "--cluster", cluster],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        subprocess.run([*cmd, "search", "prime minister", "--index", str(index), *extra],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True,
+                       env={**os.environ, "NEWSGREP_CLUSTER_KEEP": keep, "XDG_RUNTIME_DIR": str(runtime)})
+        return time.perf_counter() - t0
+
+    try:
+        figures = {"connect": statistics.median(once("--cluster", cluster, keep="0") for _ in range(5)),
+                   "first": once("--cluster", cluster)}
+        until = time.monotonic() + 60
+        while not list(runtime.glob("newsgrep/*.sock")) and time.monotonic() < until:
+            time.sleep(0.1)
+        figures["kept"] = statistics.median(once("--cluster", cluster) for _ in range(10))
+        figures["local"] = statistics.median(once() for _ in range(5))
+        return figures
+    finally:
+        for lock in runtime.glob("newsgrep/*.lock"):
+            try:
+                os.kill(int(lock.read_text()), signal.SIGTERM)
+            except (ValueError, OSError):
+                pass
+        time.sleep(0.5)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def cold_sentence(cold: dict[str, float], imp: float, who: str = "") -> str:
+    """What the cold-call figures say, in one paragraph."""
+    return (f"Cold `newsgrep search \"prime minister\" --cluster`{who} (a new process each): "
+            f"{cold['kept']:.2f} s through the kept client (median of 10; no Dask imported); "
+            f"{cold['connect']:.2f} s connecting itself (NEWSGREP_CLUSTER_KEEP=0: Python, newsgrep, Dask's client, "
+            f"connecting, one round; median of 5), {cold['first']:.2f} s for the first call that also starts "
+            f"the kept client; the local sharded index without `--cluster`: {cold['local']:.2f} s. "
+            f"`python -c \"import distributed\"` alone: {imp:.2f} s.")
 
 
 def import_distributed(repeat: int = 5, venv: Path | None = None) -> float:
@@ -240,7 +276,9 @@ def main() -> None:
         corpora.append(("200k", build_big(work / "corpora" / "big", 90)))
     rows: dict[str, Any] = {}
     lat: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
-    cold = imp = cold_user = 0.0
+    imp = 0.0
+    cold: dict[str, float] = {}
+    cold_user: dict[str, float] = {}
     for name, corpus in corpora:
         mb = corpus_bytes(corpus) / 1e6
         print(f"{name}: indexing locally", file=sys.stderr)
@@ -299,11 +337,9 @@ def main() -> None:
             o, loc, cl = by["one"][kind], by["local"][kind], by["cluster"][kind]
             lines.append(f"| {name} | {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} "
                          f"| {cl[0]:.1f} / {cl[1]:.1f} | {cl[0] - loc[0]:+.1f} |")
-    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster` (a new process: Python, newsgrep, Dask's "
-              f"client, connecting, one round of tasks): {cold:.2f} s median of 5; `python -c \"import distributed\"` "
-              f"alone: {imp:.2f} s here."]
-    if args.client_venv:
-        lines[-1] += user_installation(cold_user, imp_user)
+    lines += ["", cold_sentence(cold, imp)]
+    if cold_user:
+        lines += ["", cold_sentence(cold_user, imp_user, USER)]
     if args.big_only:
         section = ("cluster-200k", "Sharded indexes and the Dask cluster: 200k again")
     elif args.big:
@@ -316,12 +352,6 @@ def main() -> None:
     _write(text, args.results, *section)
 
 
-def user_installation(cold: float, imp: float) -> str:
-    """The sentence on the cold call with a user's installation (--client-venv)."""
-    return (f" With a user's installation (a virtual environment with only `newsgrep[cluster]`, no numpy): "
-            f"{cold:.2f} s, and `import distributed` {imp:.2f} s.")
-
-
 def search_only(work: Path, log: Path, results: Path, client_venv: Path | None = None) -> None:
     """Measure search latency again on the last run's indexes (after a change to searching)."""
     from newsgrep import api
@@ -329,7 +359,7 @@ def search_only(work: Path, log: Path, results: Path, client_venv: Path | None =
     if not all((work / name).is_dir() for name in ("ix-one", "ix-local", "ix-cluster2")):
         raise SystemExit(f"no indexes of an earlier run in {work}: run without --search-only first")
     start = machine()
-    cold_user = 0.0
+    cold_user: dict[str, float] = {}
     c = Loopback(2, log)
     try:
         lat, cold = search_figures(work, c.address)
@@ -348,10 +378,9 @@ def search_only(work: Path, log: Path, results: Path, client_venv: Path | None =
         o, loc, cl = lat["one"][kind], lat["local"][kind], lat["cluster"][kind]
         lines.append(f"| {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} | {cl[0]:.1f} / {cl[1]:.1f} "
                      f"| {cl[0] - loc[0]:+.1f} |")
-    lines += ["", f"Cold `newsgrep search \"prime minister\" --cluster`: {cold:.2f} s median of 5; "
-              f"`import distributed` alone: {import_distributed():.2f} s."]
-    if client_venv:
-        lines[-1] += user_installation(cold_user, import_distributed(venv=client_venv))
+    lines += ["", cold_sentence(cold, import_distributed())]
+    if cold_user:
+        lines += ["", cold_sentence(cold_user, import_distributed(venv=client_venv), USER)]
     text = "\n".join(lines)
     print(text)
     _write(text, results, "cluster-search", "Sharded search latency, measured again")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,36 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     import compileall
 
     compileall.compile_dir(str(REPO / "src" / "newsgrep"), quiet=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runtime_folder() -> Iterator[None]:
+    """A runtime folder of the session's own, for the kept Dask clients its `--cluster` calls start
+    (newsgrep.cluster.keep): never the user's; those still running at the end are stopped."""
+    import tempfile
+
+    before = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(tempfile.mkdtemp(prefix="ng-run-"))  # short: a socket's path is at most ~100 bytes
+    os.environ["XDG_RUNTIME_DIR"] = str(folder)
+    yield
+    end_kept_clients(folder)
+    if before is None:
+        os.environ.pop("XDG_RUNTIME_DIR", None)
+    else:
+        os.environ["XDG_RUNTIME_DIR"] = before
+
+
+def end_kept_clients(runtime: Path) -> None:
+    """Stop the kept clients of a runtime folder (their pids are in their lock files); remove it."""
+    import shutil
+    import signal
+
+    for lock in runtime.glob("newsgrep/*.lock"):
+        try:
+            os.kill(int(lock.read_text()), signal.SIGTERM)
+        except (ValueError, OSError):
+            pass
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def need_corpus(*parts: str) -> Path:

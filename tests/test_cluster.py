@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import need_corpus
+from conftest import end_kept_clients, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
@@ -306,6 +306,109 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
         assert one == [(h.id, h.score) for h in api.search(q, str(ix), SearchOptions(limit=None),
                                                            cluster=cluster.address).hits]
     cluster.add_worker("w3")  # for the tests after this one
+
+
+@pytest.fixture(scope="module")
+def no_dask(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a call from which Dask's package is hidden: it can only be answered by a
+    kept client."""
+    hidden = tmp_path_factory.mktemp("no-dask")
+    (hidden / "distributed").mkdir()
+    (hidden / "distributed" / "__init__.py").write_text("raise ImportError('Dask is hidden from this call')\n")
+    return {"PYTHONPATH": str(hidden)}
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "coffee quota", "--json"), ("search", "cocoa OR sugar", "-c"), ("timeline", "coffee", "--json"),
+    ("kwic", "cocoa", "--json"), ("export", "sugar Cuba"),
+])
+def test_the_command_line_through_the_kept_client(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path,
+                                                  no_dask: dict[str, str], args: tuple[str, ...]) -> None:
+    """Calls after the first reach the kept client (conftest gives the session a runtime folder of
+    its own), without Dask: the same output as one index."""
+    assert _cli("stats", "--index", str(reuters_sharded), "--cluster", cluster.address).returncode == 0
+    _kept_pid(Path(os.environ["XDG_RUNTIME_DIR"]) / "newsgrep")
+    a = _cli(*args, "--index", str(reuters_single))
+    b = _cli(*args, "--index", str(reuters_sharded), "--cluster", cluster.address, env=no_dask)
+    assert (a.returncode, a.stdout) == (b.returncode, b.stdout) and a.stdout, b.stderr[-500:]
+
+
+def _kept_pid(folder: Path, timeout: float = 60) -> int:
+    """The pid of the one kept client of a runtime folder, once it answers on its socket."""
+    until = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < until, "no kept client started"
+        for sock_path in folder.glob("*.sock"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                try:
+                    s.connect(str(sock_path))
+                except OSError:
+                    continue
+            (lock,) = folder.glob("*.lock")
+            pid = lock.read_text().strip()
+            if pid and _alive(int(pid)):
+                return int(pid)
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0 if Path("/proc").exists() else True
+
+
+def test_a_kept_client_answers_later_calls_without_dask_and_ends_with_its_scheduler(tmp_path: Path,
+                                                                                     no_dask: dict[str, str]) -> None:
+    """A scheduler and one worker of this test's own; the sample corpus's Wikinews CSV over 2 shards.
+    The first call connects and starts the kept client; the next answers the same with Dask's
+    package hidden from it; a kept client killed (-9) is replaced; one whose scheduler stops exits
+    and removes its socket, and the call after that says the scheduler cannot be reached."""
+    import tempfile
+
+    from conftest import SAMPLE
+
+    own = LocalCluster(tmp_path)
+    runtime = Path(tempfile.mkdtemp(prefix="ng-run-"))
+    try:
+        own.add_worker("k1")
+        own.wait_for(1)
+        ix = tmp_path / "ix"
+        assert api.build_index([str(SAMPLE / "wikinews")], str(ix), shards=2, jobs=1).articles == 171
+        env = {"XDG_RUNTIME_DIR": str(runtime), "NEWSGREP_CLUSTER_KEEP": "120"}
+        hidden = {**env, **no_dask}
+        folder = runtime / "newsgrep"
+        for args in (("search", "election", "--json"), ("search", "Obama OR Bush", "-c"), ("timeline", "police")):
+            here = _cli(*args, "--index", str(ix))
+            assert here.returncode == 0 and here.stdout, here.stderr
+            first = _cli(*args, "--index", str(ix), "--cluster", own.address, env=env)
+            assert (first.returncode, first.stdout) == (0, here.stdout), first.stderr
+            pid = _kept_pid(folder)
+            kept = _cli(*args, "--index", str(ix), "--cluster", own.address, env=hidden)
+            assert (kept.returncode, kept.stdout, kept.stderr) == (0, here.stdout, ""), kept.stderr
+            os.kill(pid, signal.SIGKILL)  # its socket stays behind: the next call connects itself
+            until = time.monotonic() + 30
+            while _alive(pid):
+                assert time.monotonic() < until
+                time.sleep(0.05)
+            assert _cli(*args, "--index", str(ix), "--cluster", own.address, env=hidden).returncode == 2
+        again = _cli("search", "election", "--json", "--index", str(ix), "--cluster", own.address, env=env)
+        assert again.returncode == 0 and again.stdout
+        pid = _kept_pid(folder)
+        assert _cli("search", "election", "--json", "--index", str(ix), "--cluster", own.address,
+                    env=hidden).stdout == again.stdout
+        own.close()
+        until = time.monotonic() + 60
+        while _alive(pid) or list(folder.glob("*.sock")):
+            assert time.monotonic() < until, "the kept client outlived its scheduler"
+            time.sleep(0.1)
+        gone = _cli("search", "election", "--index", str(ix), "--cluster", own.address,
+                    env={**env, "NEWSGREP_CLUSTER_TIMEOUT": "3"})
+        assert gone.returncode == 2 and gone.stderr.count("\n") == 1 and "cannot reach" in gone.stderr
+    finally:
+        own.close()
+        end_kept_clients(runtime)
 
 
 def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> None:

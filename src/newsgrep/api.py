@@ -96,14 +96,24 @@ def _sharded(index: str | None, options: SearchOptions, cluster: str | None) -> 
             raise UsageError(f"--cluster searches sharded indexes; {where} is an ordinary index "
                              "(make one with `newsgrep index PATH --index DIR --shards N`)")
         return None
-    from newsgrep.index.search.shards import ShardedIndex, local_map
+    from newsgrep.index.search.shards import Mapper, ShardedIndex, local_map
 
-    mapper = local_map
+    mapper: Mapper = local_map
     if cluster:
-        from newsgrep.cluster import connect
+        from newsgrep.cluster import mapper as cluster_mapper
 
-        mapper = connect(cluster).map
+        mapper = cluster_mapper(cluster)
     return ShardedIndex(where, n, mapper=mapper, **_settings(options))
+
+
+def keep_cluster_clients(seconds: float | None = None) -> None:
+    """Have this process's ``cluster=`` calls reach, and start, kept Dask clients (newsgrep.cluster.keep)
+    that wait ``seconds`` (default $NEWSGREP_CLUSTER_KEEP, else 600; 0: none) for their next call:
+    what a command line wants, whose process ends with its command."""
+    from newsgrep.cluster import keep_clients
+    from newsgrep.cluster.keep import keep_seconds
+
+    keep_clients(keep_seconds() if seconds is None else seconds)
 
 
 # --- index / remove ------------------------------------------------------------------------------

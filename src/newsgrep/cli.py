@@ -26,8 +26,22 @@ def _err(message: str) -> None:
 
 index_option = click.option("--index", "index", metavar="DIR",
                             help="Index folder (default: $NEWSGREP_INDEX, else a per-user folder).")
+
+
+def _cluster_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A command line's process ends with its command: keep the Dask client for the next ones."""
+    if value:
+        from newsgrep import api
+
+        api.keep_cluster_clients()
+    return value
+
+
 cluster_option = click.option("--cluster", "cluster", metavar="ADDRESS", envvar="NEWSGREP_CLUSTER",
-                              help="A Dask scheduler (tcp://host:8786) to run on; $NEWSGREP_CLUSTER.")
+                              callback=_cluster_given,
+                              help="A Dask scheduler (tcp://host:8786) to run on; $NEWSGREP_CLUSTER. "
+                                   "The client stays connected for later calls for "
+                                   "$NEWSGREP_CLUSTER_KEEP seconds (600; 0: not kept).")
 variants_option = click.option("--variants", is_flag=True,
                                help="Find names in all their spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),

@@ -18,6 +18,7 @@ time limit, never a partial answer.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,10 @@ from newsgrep.errors import NewsgrepError, UsageError
 
 CONNECT_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TIMEOUT", "10"))   # seconds to reach it
 TASK_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TASK_TIMEOUT", "3600"))  # seconds per round
+
+
+class Abandoned(Exception):
+    """The caller of a round hung up before it was answered (a kept client's caller, see keep.py)."""
 
 
 class Cluster:
@@ -35,16 +40,29 @@ class Cluster:
         self.address = address
         self._last: list[Any] = []  # the last round's tasks, held until the next round is sent
 
-    def gather(self, futures: Sequence[Any]) -> list[Any]:
+    def gather(self, futures: Sequence[Any], abandon: Callable[[], bool] | None = None) -> list[Any]:
         """Wait for tasks, within TASK_TIMEOUT, and fetch their results in one request; a task
-        that fails fails the whole round."""
+        that fails fails the whole round. ``abandon``, asked twice a second while the tasks run,
+        says whether their results are still wanted (else Abandoned is raised)."""
         from distributed import wait
 
         try:
             with self.client.as_current():  # wait() asks for the current client
-                wait(futures, timeout=TASK_TIMEOUT)
+                if abandon is None:
+                    wait(futures, timeout=TASK_TIMEOUT)
+                else:
+                    until = time.monotonic() + TASK_TIMEOUT
+                    while True:
+                        try:
+                            wait(futures, timeout=max(0.01, min(0.5, until - time.monotonic())))
+                            break
+                        except TimeoutError:
+                            if time.monotonic() >= until:
+                                raise
+                            if abandon():
+                                raise Abandoned() from None
             return list(self.client.gather(list(futures)))
-        except NewsgrepError:
+        except (NewsgrepError, Abandoned):
             self.cancel(futures)
             raise
         except TimeoutError as exc:
@@ -62,7 +80,8 @@ class Cluster:
         for f in futures:
             f.cancel()
 
-    def map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]:
+    def map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]],
+            abandon: Callable[[], bool] | None = None) -> list[Any]:
         """Run each call as a task; return the results in order."""
         if not calls:
             return []
@@ -71,7 +90,7 @@ class Cluster:
         # tasks are let go (a message) only once this round is sent, not between rounds.
         futures = self.client.map(fn, *(list(column) for column in zip(*calls)), pure=False)
         self._last = futures
-        return self.gather(futures)
+        return self.gather(futures, abandon)
 
     def runner(self) -> Any:
         """Return a Runner that writes a batch's segments as tasks on the cluster's workers."""
@@ -81,6 +100,26 @@ class Cluster:
 
 
 _CONNECTED: dict[str, Cluster] = {}
+_KEEP = {"seconds": 0.0}  # how long a kept client waits for the next call; 0: none is started or used
+
+
+def keep_clients(seconds: float) -> None:
+    """Have the commands of this process use, and start, kept clients (see keep.py) that wait
+    ``seconds`` for their next call: for a command line, whose process ends with the command."""
+    _KEEP["seconds"] = seconds
+
+
+def mapper(address: str) -> Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]:
+    """What runs a sharded index's rounds of tasks on the cluster at ``address``: this process's
+    connection if it has one; else a kept client of this user's, if kept clients are wanted and one
+    answers; else a new connection (and a kept client is started for the next calls)."""
+    if address not in _CONNECTED and _KEEP["seconds"] > 0:
+        from newsgrep.cluster.keep import reach
+
+        kept = reach(address)
+        if kept is not None:
+            return kept.map
+    return connect(address).map
 
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Cluster:
@@ -98,6 +137,10 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Cluster:
         raise NewsgrepError(f"cannot reach the Dask scheduler at {address} within {timeout:.0f} s "
                             f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
     _CONNECTED[address] = cluster = Cluster(client, address)
+    if _KEEP["seconds"] > 0:
+        from newsgrep.cluster.keep import start
+
+        start(address, _KEEP["seconds"])
     return cluster
 
 

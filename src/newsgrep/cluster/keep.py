@@ -351,6 +351,10 @@ def main(argv: Sequence[str]) -> int:
         return 0  # another one keeps this scheduler's client
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
+    # importing Dask takes a second of CPU: not while the call that started this one still runs
+    caller, until = os.getppid(), time.monotonic() + 5
+    while os.getppid() == caller and time.monotonic() < until:
+        time.sleep(0.02)
     import newsgrep.index.search.shards  # noqa: F401  (what the rounds' functions unpickle to)
     from newsgrep.cluster import connect
 

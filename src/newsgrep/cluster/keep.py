@@ -1,6 +1,6 @@
 """A Dask client kept for the next command-line calls, as ssh's ControlPersist keeps a connection.
 
-Importing Dask's client and connecting take about a second (``import distributed`` alone 0.85-1.1 s
+Importing Dask's client and connecting take about a second (``import distributed`` alone 0.65-1.1 s
 on our 2-core VM; more on a cluster's shared filesystem): longer than a search of a sharded index
 takes. So a command-line call with ``--cluster ADDRESS`` that has to connect in its own process also
 starts a *kept client*: a process of the same user (running ``newsgrep.cluster.keep.main``) holding one

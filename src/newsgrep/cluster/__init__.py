@@ -47,20 +47,18 @@ class Cluster:
         from distributed import wait
 
         try:
+            step = TASK_TIMEOUT if abandon is None else 0.5
+            until = time.monotonic() + TASK_TIMEOUT
             with self.client.as_current():  # wait() asks for the current client
-                if abandon is None:
-                    wait(futures, timeout=TASK_TIMEOUT)
-                else:
-                    until = time.monotonic() + TASK_TIMEOUT
-                    while True:
-                        try:
-                            wait(futures, timeout=max(0.01, min(0.5, until - time.monotonic())))
-                            break
-                        except TimeoutError:
-                            if time.monotonic() >= until:
-                                raise
-                            if abandon():
-                                raise Abandoned() from None
+                while True:
+                    try:
+                        wait(futures, timeout=max(0.01, min(step, until - time.monotonic())))
+                        break
+                    except TimeoutError:
+                        if time.monotonic() >= until:
+                            raise
+                        if abandon is not None and abandon():
+                            raise Abandoned() from None
             return list(self.client.gather(list(futures)))
         except (NewsgrepError, Abandoned):
             self.cancel(futures)

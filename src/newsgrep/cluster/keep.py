@@ -29,7 +29,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,7 @@ _STARTED: list[subprocess.Popen[bytes]] = []  # held, so that no ResourceWarning
 _WARNED: set[str] = set()
 
 
-def keep_seconds(environ: dict[str, str] | os._Environ[str] = os.environ) -> float:
+def keep_seconds(environ: Mapping[str, str] = os.environ) -> float:
     """How long a kept client waits for its next call: $NEWSGREP_CLUSTER_KEEP, in seconds."""
     raw = environ.get("NEWSGREP_CLUSTER_KEEP", "").strip()
     if not raw:
@@ -184,9 +184,10 @@ class Kept:
 def reach(address: str) -> Kept | None:
     """The kept client of this scheduler, if one answers."""
     base = folder()
-    if base is None:
-        return None
-    sock_path = _paths(base, key(address))[0]
+    return None if base is None else _reach(address, _paths(base, key(address))[0])
+
+
+def _reach(address: str, sock_path: Path) -> Kept | None:
     if len(str(sock_path)) > _MAX_SOCKET_PATH or not sock_path.exists():
         return None
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -213,7 +214,7 @@ def start(address: str, seconds: float) -> None:
         _warn(f"no Dask client is kept between calls: {sock_path} is too long a socket path "
               "(set XDG_RUNTIME_DIR or TMPDIR to a shorter folder)")
         return
-    kept = reach(address)
+    kept = _reach(address, sock_path)
     if kept is not None:
         kept.close()
         return
@@ -242,16 +243,19 @@ class Keeper:
         self.cluster = cluster
         self.seconds = seconds
         self.lock = threading.Lock()
-        self.active = 0
-        self.connections: set[socket.socket] = set()
+        self.connections: set[socket.socket] = set()  # its callers' connections, open
         self.last = time.monotonic()
+
+    @property
+    def active(self) -> int:
+        return len(self.connections)
 
     def running(self) -> bool:
         return str(getattr(self.cluster.client, "status", "")) == "running"
 
     def idle(self) -> bool:
         with self.lock:
-            return self.active == 0 and time.monotonic() - self.last >= self.seconds
+            return not self.connections and time.monotonic() - self.last >= self.seconds
 
     def serve(self, sock_path: Path) -> None:
         tmp = sock_path.with_name(f"{sock_path.name}.{os.getpid()}")
@@ -271,7 +275,6 @@ class Keeper:
                     continue
                 conn.settimeout(None)
                 with self.lock:
-                    self.active += 1
                     self.connections.add(conn)
                 threading.Thread(target=self.session, args=(conn,), daemon=True).start()
         finally:
@@ -318,7 +321,6 @@ class Keeper:
             conn.close()
             with self.lock:
                 self.connections.discard(conn)
-                self.active -= 1
                 self.last = time.monotonic()
 
 

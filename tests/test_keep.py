@@ -216,3 +216,24 @@ def test_a_bad_keep_time_is_one_error_line(raw: str, tmp_path: Path) -> None:
                        env={**os.environ, "NEWSGREP_CLUSTER_KEEP": raw})
     assert p.returncode == 2 and p.stdout == "" and p.stderr.count("\n") == 1
     assert "NEWSGREP_CLUSTER_KEEP must be a number of seconds" in p.stderr
+
+
+def test_cluster_without_dask_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--cluster where Dask's distributed is not installed: exit 2 and one line naming the extra;
+    the garbage collector, paused while Dask would load, is running again."""
+    import gc
+
+    hidden = tmp_path / "no-dask"
+    (hidden / "distributed").mkdir(parents=True)
+    (hidden / "distributed" / "__init__.py").write_text("raise ImportError('no Dask here')\n")
+    env = {**os.environ, "PYTHONPATH": str(hidden), "NEWSGREP_CLUSTER_KEEP": "0"}
+    p = subprocess.run([sys.executable, "-m", "newsgrep", "index", str(Path(__file__).parent.parent / "corpus"),
+                        "--index", str(tmp_path / "ix"), "--shards", "2", "--cluster", ADDRESS],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert p.returncode == 2 and p.stdout == "" and p.stderr.count("\n") == 1, p.stderr
+    assert "pip install 'newsgrep[cluster]'" in p.stderr
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed: ImportError
+    assert gc.isenabled()
+    with pytest.raises(UsageError, match=r"pip install 'newsgrep\[cluster\]'"):
+        newsgrep.cluster.connect(ADDRESS)
+    assert gc.isenabled()

@@ -45,3 +45,28 @@ def test_piped_search_imports_only_what_it_needs(sample_index: Path) -> None:
 
 def test_piped_phrase_and_json_search_import_only_what_they_need(sample_index: Path) -> None:
     assert _loaded_after(["search", '"Russian attacks" Idlib', "--json", "--index", str(sample_index)]) == []
+
+
+def test_a_command_line_process_spares_its_last_collections(sample_index: Path) -> None:
+    """The command line, as a process's entry point, moves its objects out of the collector's
+    reach as it ends (the interpreter's final collections would find nothing to free); called
+    with arguments from a program, it leaves the program's collector alone."""
+    import gc
+
+    code = ("import atexit, gc, sys\n"
+            "from newsgrep.cli import main\n"
+            "atexit.register(lambda: sys.stderr.write(f'frozen {gc.get_freeze_count()}'))\n"
+            f"sys.argv = ['newsgrep', 'search', 'Idlib', '--index', {str(sample_index)!r}]\n"
+            "main()\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                       timeout=120, check=False)
+    assert p.returncode == 0 and "Idlib" in p.stdout, p.stderr
+    assert int(p.stderr.rsplit("frozen ", 1)[1]) > 10_000
+    from newsgrep.cli import main
+
+    before = gc.get_freeze_count()
+    try:
+        main(["search", "Idlib", "--index", str(sample_index)])
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert gc.get_freeze_count() == before

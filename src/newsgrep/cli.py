@@ -5,6 +5,7 @@ Nothing here parses queries, reads files or touches the index: that is newsgrep.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -459,6 +460,24 @@ def _quiet_broken_pipe() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status: the one place errors become exit codes."""
+    try:
+        _main(argv)
+    finally:
+        if argv is None:  # this process ends here: spare its last collections (see below)
+            _ending()
+
+
+def _ending() -> None:
+    """Move every object to the collector's permanent generation before the interpreter ends.
+
+    The interpreter's finalisation runs full collections over everything still alive, which is
+    every module imported: 0.13-0.15 s after Dask's import (a cold ``--cluster`` call), which
+    nothing needs, since the memory is returned with the process. atexit handlers, buffered
+    output and open files are finished as before."""
+    gc.freeze()
+
+
+def _main(argv: list[str] | None) -> None:
     if not isinstance(sys.stdout, _Stdout):
         sys.stdout = _Stdout(sys.stdout)
     try:

@@ -46,10 +46,13 @@ def test_fields_without_news_analysis_keep_whoosh_indexing() -> None:
     assert fast_indexer(schema["path"]) is None
 
 
-def _blocks(m: Any) -> list[tuple[Any, ...]]:
-    """Read a term's posting blocks with Whoosh's own reader."""
+def _blocks(m: Any, compressed: list[bool] | None = None) -> list[tuple[Any, ...]]:
+    """Read a term's posting blocks with Whoosh's own reader (``compressed``: gets whether each
+    block was stored compressed)."""
     out = []
     while m.is_active():
+        if compressed is not None:
+            compressed.append(bool(m._compression))
         m._read_ids()
         m._read_weights()
         m._read_values()
@@ -74,6 +77,7 @@ def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) ->
               for p in sorted((need_corpus("bbc") / "business").glob("*.txt"))[:500]]
     postings = []
     multiblock = []
+    compressed: list[bool] = []
     for name, fast in (("fast", True), ("whoosh", False)):
         ix = index.create_in(str(tmp_path), build_schema(), indexname=name)
         w = FastSegmentWriter(ix, _lk=False) if fast else ix.writer()
@@ -101,9 +105,24 @@ def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) ->
                 info = terms.term_info(f, t)
                 stats = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
                          info.max_weight(), info.min_id(), info.max_id())
-                got.append((f, t, stats, _blocks(terms.matcher(f, t, s.schema[f].format))))
+                got.append((f, t, stats, _blocks(terms.matcher(f, t, s.schema[f].format),
+                                                 compressed if fast else None)))
             postings.append(got + [r.doc_field_length(d, "body") for d in range(len(texts))])
             multiblock.append(sum(len(blocks) > 1 for *_, blocks in got))
     assert len(postings[0]) > 10_000
     assert multiblock[0] > 30  # terms whose postings fill more than one block
     assert postings[0] == postings[1]
+    # Small blocks are stored uncompressed, larger ones compressed: Whoosh's reader reads both.
+    assert 0 < compressed.count(False) < len(compressed)
+
+
+def test_terms_are_hashed_as_whoosh_hashes_them() -> None:
+    """The terms file's hash table is read back with Whoosh's md5_hash: the writer's shortcut
+    must give the same number for every key, whatever its bytes."""
+    from whoosh.filedb.filetables import md5_hash
+
+    from newsgrep.index.whoosh_compat.segments import _md5_low32
+
+    keys = [b"", b"\x00", b"\xff" * 40, b"Idlib", "\u00e9t\u00e9".encode()]
+    keys += [i.to_bytes(2, "big") + f"term{i}".encode() for i in range(2000)]
+    assert [_md5_low32(k) for k in keys] == [md5_hash(k) for k in keys]

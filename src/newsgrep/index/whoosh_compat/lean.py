@@ -43,13 +43,22 @@ def _variations(word: str) -> Any:
     return variations(word)
 
 
-def _md5(*args: Any, **kwargs: Any) -> Any:
+def md5() -> Any:
     """MD5 from CPython's built-in module: hashlib would load OpenSSL (about 3 ms) first."""
-    try:
-        from _md5 import md5  # type: ignore[import-not-found]
-    except ImportError:
-        from hashlib import md5
-    return md5(*args, **kwargs)
+    if not _MD5:
+        try:
+            from _md5 import md5 as found  # type: ignore[import-not-found]
+        except ImportError:
+            from hashlib import md5 as found
+        _MD5.append(found)
+    return _MD5[0]
+
+
+_MD5: list[Any] = []  # the MD5 constructor, once found (Whoosh hashes every term it looks up)
+
+
+def _md5(*args: Any, **kwargs: Any) -> Any:
+    return md5()(*args, **kwargs)
 
 
 def _html_escape(*args: Any, **kwargs: Any) -> Any:

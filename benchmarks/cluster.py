@@ -4,6 +4,7 @@ the round trip a cluster adds, and a model of 20M and 200M articles.
     python benchmarks/cluster.py            # BBC x16 (35,600 articles)
     python benchmarks/cluster.py --big      # also 200,250 articles (BBC x90 as JSON Lines)
     python benchmarks/cluster.py --search-only   # search latency again on the last run's indexes
+    python benchmarks/cluster.py --interleaved 3 # BBC x4 indexed each way in turn, 3 rounds
 
 On this machine: one index written with ``--jobs 2``; a local sharded index (4 shards, this
 machine's worker processes); and a loopback Dask cluster (a scheduler and one, then two workers,
@@ -158,11 +159,7 @@ def cold_cluster(index: Path, cluster: str, venv: Path | None = None) -> dict[st
     runtime = Path(tempfile.mkdtemp(prefix="ng-bench-"))
 
     def once(*extra: str, keep: str = "600") -> float:
-        t0 = time.perf_counter()
-        subprocess.run([*cmd, "search", "prime minister", "--index", str(index), *extra],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True,
-                       env={**os.environ, "NEWSGREP_CLUSTER_KEEP": keep, "XDG_RUNTIME_DIR": str(runtime)})
-        return time.perf_counter() - t0
+        return search_seconds(cmd, index, extra, {"NEWSGREP_CLUSTER_KEEP": keep, "XDG_RUNTIME_DIR": str(runtime)})
 
     try:
         figures = {"connect": statistics.median(once("--cluster", cluster, keep="0") for _ in range(5)),
@@ -181,6 +178,58 @@ def cold_cluster(index: Path, cluster: str, venv: Path | None = None) -> dict[st
                 pass
         time.sleep(0.5)
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+def search_seconds(cmd: list[str], index: Path, extra: tuple[str, ...] | list[str], env: dict[str, str]) -> float:
+    """Seconds of one new `newsgrep search "prime minister"` process."""
+    t0 = time.perf_counter()
+    subprocess.run([*cmd, "search", "prime minister", "--index", str(index), *extra],
+                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True, env={**os.environ, **env})
+    return time.perf_counter() - t0
+
+
+def interleaved(work: Path, log: Path, results: Path, rounds: int, copies: int = 4) -> None:
+    """Index BBC x``copies`` as one index, a local sharded index and on a cluster of two, one after
+    another, ``rounds`` times over; time `import distributed` and a cold call that connects
+    itself in each round too. This machine's speed follows its host's load, by up to three times
+    within an hour: a ratio of two figures of the same round is worth more than one of two runs."""
+    corpus = build_bbc(work / "corpora" / f"bbc-x{copies}", copies)
+    start = machine()
+    compiled(Path(sys.executable))
+    rows = []
+    c = Loopback(2, log)
+    try:
+        for r in range(rounds):
+            print(f"interleaved: round {r + 1} of {rounds}", file=sys.stderr)
+            one = index_run(corpus, work / "ix-i-one", "--jobs", "2")["s"]
+            local = index_run(corpus, work / "ix-i-local", "--jobs", "2", "--shards", str(SHARDS))["s"]
+            two = index_run(corpus, work / "ix-i-cluster2", "--shards", str(SHARDS), "--cluster", c.address)["s"]
+            imp = import_distributed(repeat=3)
+            cold = statistics.median(search_seconds(newsgrep_cmd(), work / "ix-i-cluster2", ("--cluster", c.address),
+                                                    {"NEWSGREP_CLUSTER_KEEP": "0"}) for _ in range(3))
+            rows.append((one, local, two, imp, cold))
+    finally:
+        c.close()
+    articles = len(list(corpus.rglob("*.txt")))
+    lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py "
+             f"--interleaved {rounds}`: BBC x{copies} ({articles:,} articles) indexed as one index (`--jobs 2`), "
+             f"as a local sharded index (`--jobs 2 --shards {SHARDS}`) and on a loopback cluster of 2 workers "
+             "(`--no-nanny`), one after another in each round; then `import distributed` (median of 3) and a cold "
+             "`newsgrep search --cluster` that connects itself (NEWSGREP_CLUSTER_KEEP=0, median of 3). The "
+             "ratios are throughputs of the same round (above 1: the cluster is faster).", "",
+             "| round | one index | local sharded | cluster, 2 workers | 2 vs one index | 2 vs local sharded "
+             "| import distributed | cold call connecting itself |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for k, (one, local, two, imp, cold) in enumerate(rows, 1):
+        lines.append(f"| {k} | {one:.1f} s | {local:.1f} s | {two:.1f} s | {one / two:.2f}x | {local / two:.2f}x "
+                     f"| {imp:.2f} s | {cold:.2f} s |")
+    med = [statistics.median(col) for col in zip(*rows)]
+    lines.append(f"| median | {med[0]:.1f} s | {med[1]:.1f} s | {med[2]:.1f} s "
+                 f"| {statistics.median(r[0] / r[2] for r in rows):.2f}x "
+                 f"| {statistics.median(r[1] / r[2] for r in rows):.2f}x | {med[3]:.2f} s | {med[4]:.2f} s |")
+    text = "\n".join(lines)
+    print(text)
+    _write(text, results, "cluster-interleaved", "Sharded indexes and the Dask cluster: rounds side by side")
 
 
 def compiled(python: Path) -> None:
@@ -276,10 +325,15 @@ def main() -> None:
     ap.add_argument("--client-venv", type=Path,
                     help="a virtual environment with only newsgrep[cluster] installed (a user's): the cold "
                          "search is also timed with its newsgrep (distributed imports numpy when it is there)")
+    ap.add_argument("--interleaved", type=int, metavar="ROUNDS",
+                    help="only BBC x4 indexed one way after another in each of ROUNDS rounds, with the cold call")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     log = work / "dask.log"
+    if args.interleaved:
+        interleaved(work, log, args.results, args.interleaved)
+        return
     if args.search_only:
         search_only(work, log, args.results, args.client_venv)
         return

@@ -145,7 +145,7 @@ def _import_client() -> Any:
     Importing distributed makes some 500 modules, whose objects all live as long as the process:
     the collections that their allocations set off find nothing to free and took 0.1 s of the
     0.45-0.58 s import here (a cold ``--cluster`` call is mostly this import)."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         from distributed import Client
@@ -153,7 +153,7 @@ def _import_client() -> Any:
         raise UsageError("--cluster needs Dask's distributed scheduler: "
                          "pip install 'newsgrep[cluster]'") from None
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
     return Client
 

@@ -19,6 +19,7 @@ any (a test checks that there are none).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -43,18 +44,14 @@ def _variations(word: str) -> Any:
     return variations(word)
 
 
+@functools.cache  # found once: Whoosh hashes every term it looks up
 def md5() -> Any:
     """MD5 from CPython's built-in module: hashlib would load OpenSSL (about 3 ms) first."""
-    if not _MD5:
-        try:
-            from _md5 import md5 as found  # type: ignore[import-not-found]
-        except ImportError:
-            from hashlib import md5 as found
-        _MD5.append(found)
-    return _MD5[0]
-
-
-_MD5: list[Any] = []  # the MD5 constructor, once found (Whoosh hashes every term it looks up)
+    try:
+        from _md5 import md5 as found  # type: ignore[import-not-found]
+    except ImportError:
+        from hashlib import md5 as found
+    return found
 
 
 def _md5(*args: Any, **kwargs: Any) -> Any:

@@ -6,7 +6,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from test_crash import _cmd, _corpus, _env, _generation, _index, _state
+import pytest
+from test_crash import _cmd, _corpus, _env, _generation, _index, _one_article_index, _state
 
 from newsgrep import api
 from newsgrep.errors import NewsgrepError
@@ -68,3 +69,27 @@ def test_searches_during_a_rebuild_see_the_whole_index_throughout(tmp_path: Path
     seen.append(api.count("year", str(ix)))
     assert len(seen) > 3 and set(seen) == {expected}
     assert len(_state(ix)[0]) == n_a
+
+
+def test_a_search_reads_no_table_of_contents_after_its_reader_is_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild may swap the folder just after a search opened its reader (CI saw the old
+    table of contents gone a moment later): the search goes on with what it opened."""
+    from newsgrep.index.search import searcher
+
+    ix = _one_article_index(tmp_path)
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    opened = searcher._open
+
+    def open_then_swap(index_dir: Path, settings: str) -> tuple[object, object]:
+        got = opened(index_dir, settings)
+        for toc in index_dir.glob("*.toc"):  # as a rebuild's swap leaves it, for a moment
+            toc.rename(aside / toc.name)
+        return got
+
+    monkeypatch.setattr(searcher, "_open", open_then_swap)
+    assert api.count("Idlib", str(ix)) == 1
+    for toc in aside.iterdir():
+        toc.rename(ix / toc.name)
+    assert [h.title for h in api.search("rain", str(ix)).hits] == ["Floods in Idlib"]

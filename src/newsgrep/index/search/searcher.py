@@ -101,7 +101,9 @@ class Searcher:
             assert index_dir is not None
             settings = analysis_settings(analysis)
             self.ix, self.reader = during_swap(index_dir, lambda d: _open(d, settings))
-        self.analysis = index_analysis(self.ix.schema)
+        # The reader's schema: the one of the table of contents it opened. ``self.ix.schema``
+        # would read the folder's table of contents again, which a rebuild may have swapped.
+        self.analysis = index_analysis(self.reader.schema)
         self.analyzer = Analyzer(self.analysis)
         self.evaluator = Evaluator(self.reader, params, self.analyzer)
         self._columns: dict[str, Any] = {}

@@ -308,6 +308,91 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
     cluster.add_worker("w3")  # for the tests after this one
 
 
+def _with_servers(address: str) -> Any:
+    """A connection of its own to the cluster, its ShardServers placed on every worker."""
+    from distributed import Client
+
+    from newsgrep.cluster import Cluster
+
+    c = Cluster(Client(address, timeout=60, set_as_default=False), address)
+    assert c.map(len, [("placed after a first round of tasks",)]) == [35] and c.served == 0
+    until = time.monotonic() + 60
+    while c._ready() is None:
+        assert time.monotonic() < until, "the ShardServers were never placed"
+        time.sleep(0.1)
+    return c
+
+
+def _answers(index: Path, c: Any = None, rounds: list[str] | None = None) -> list[list[Any]]:
+    """Three queries' first ten hits, with snippets (here, or in rounds on the cluster ``c``,
+    each round's function named in ``rounds``)."""
+    from newsgrep.index.search.shards import ShardedIndex, ShardRequest, local_map
+
+    def on_cluster(fn: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        (rounds if rounds is not None else []).append(fn.__name__)
+        return list(c.map(fn, calls))
+
+    with ShardedIndex(index, 4, mapper=local_map if c is None else on_cluster) as sh:
+        return [sh.query(sh.bind(q), ShardRequest(10, snippets=True))[1]
+                for q in ("coffee", '"quota talks"~3', "coff*")]
+
+
+def test_a_server_lost_between_searches_has_its_round_run_as_tasks(
+        cluster: LocalCluster, reuters_sharded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds through the ShardServers answer as the shards do here; when a server's worker is
+    killed, the next round runs as tasks on the workers left, and servers are placed on them."""
+    import newsgrep.cluster
+
+    monkeypatch.setattr(newsgrep.cluster, "SERVERS_PAUSE", 0.0)
+    here = _answers(reuters_sharded)
+    victim = cluster.add_worker("w4")
+    cluster.wait_for(3)
+    c = _with_servers(cluster.address)
+    try:
+        assert len(c._servers) == 3
+        rounds: list[str] = []
+        assert _answers(reuters_sharded, c, rounds) == here and c.served == len(rounds) >= 3
+        _stop(victim)
+        rounds.clear()
+        assert _answers(reuters_sharded, c, rounds) == here
+        until = time.monotonic() + 60
+        while c._ready() is None:  # placed again, on the two workers left
+            assert time.monotonic() < until, "the ShardServers were not placed again"
+            c.map(len, [("a round of tasks",)])
+            time.sleep(0.1)
+        served, rounds = c.served, []
+        assert len(c._servers) == 2 and _answers(reuters_sharded, c, rounds) == here
+        assert c.served == served + len(rounds)
+    finally:
+        c.client.close()
+
+
+def test_a_shard_error_through_a_server_is_the_tasks_error(cluster: LocalCluster, reuters_sharded: Path,
+                                                          tmp_path: Path) -> None:
+    from newsgrep.errors import NewsgrepError
+    from newsgrep.index.query.ranking import DEFAULT_RANKING
+    from newsgrep.index.search.shards import shard_stats
+    from newsgrep.text.analysis import DEFAULT_ANALYSIS
+
+    broken = tmp_path / "broken"
+    shutil.copytree(reuters_sharded, broken)
+    for f in (broken / "shard-002").glob("*.seg"):
+        f.write_bytes(b"not a segment")
+    c = _with_servers(cluster.address)
+    try:
+        calls = [(str(broken / f"shard-{k:03d}"), DEFAULT_RANKING, DEFAULT_ANALYSIS) for k in range(4)]
+        with pytest.raises(NewsgrepError) as through_server:
+            c.map(shard_stats, calls)
+        assert c.served == 1
+        c.serve = False
+        with pytest.raises(NewsgrepError) as as_tasks:
+            c.map(shard_stats, calls)
+        assert c.served == 1
+        assert str(through_server.value) == str(as_tasks.value) and "shard-002" in str(as_tasks.value)
+    finally:
+        c.client.close()
+
+
 @pytest.fixture(scope="module")
 def no_dask(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a call from which Dask's package is hidden: it can only be answered by a

@@ -366,6 +366,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"newsgrep: error: {exc}", file=sys.stderr)
         return 2
     try:
+        cluster.place_servers()  # ready by the next call
         Keeper(cluster, seconds).serve(sock_path)
     finally:
         cluster.client.close(timeout=5)

@@ -11,7 +11,7 @@ machine's worker processes); and a loopback Dask cluster (a scheduler and one, t
 started as processes with `dask worker --no-nanny`, one thread each; two more with nannies for
 comparison) writing the same 4-shard index. Then warm latency per
 query type (in one process with the index open, or with the Dask client connected): one index,
-the local sharded index, and the cluster; and the cold ``newsgrep search --cluster``. The model
+the local sharded index, and the cluster (its rounds through the shard servers, and as tasks); and the cold ``newsgrep search --cluster``. The model
 is built from these figures (assumptions printed with it). Written to the cluster section of
 benchmarks/RESULTS.md. Needs the bench and cluster extras.
 """
@@ -102,8 +102,9 @@ def index_run(corpus: Path, out: Path, *extra: str) -> dict[str, float]:
     return {"s": seconds, "cpu": cpu, "rss": rss}
 
 
-def latencies(index: Path, cluster: str | None, sharded: bool) -> dict[str, tuple[float, float]]:
-    """Warm latency per query type, in ms (p50, p95), with the index open (or the client connected)."""
+def latencies(index: Path, cluster: str | None, sharded: bool, serve: bool = True) -> dict[str, tuple[float, float]]:
+    """Warm latency per query type, in ms (p50, p95), with the index open (or the client connected:
+    its rounds through the shard servers, or as tasks when not ``serve``)."""
     from newsgrep.index.search.searcher import Searcher
     from newsgrep.index.search.shards import ShardedIndex, ShardRequest, local_map
 
@@ -112,7 +113,9 @@ def latencies(index: Path, cluster: str | None, sharded: bool) -> dict[str, tupl
         if cluster:
             from newsgrep.cluster import connect
 
-            mapper = connect(cluster).map
+            connection = connect(cluster)
+            connection.serve = serve
+            mapper = connection.map
         sh = ShardedIndex(index, SHARDS, mapper=mapper)
 
         def run(kind: str, q: str) -> int:
@@ -143,6 +146,7 @@ def search_figures(work: Path, address: str) -> tuple[dict[str, dict[str, tuple[
                                                     dict[str, float]]:
     """Warm latency of one index, the local sharded index and the cluster; the cold cluster search."""
     lat = {"one": latencies(work / "ix-one", None, False), "local": latencies(work / "ix-local", None, True),
+           "tasks": latencies(work / "ix-cluster2", address, True, serve=False),
            "cluster": latencies(work / "ix-cluster2", address, True)}
     return lat, cold_cluster(work / "ix-cluster2", address)
 
@@ -397,13 +401,11 @@ def main() -> None:
                      f"| {cell(r['cluster1'])} | {cell(r['cluster2'])} | {cell(r['nanny2'])} "
                      f"| {r['local_sharded']['s'] / r['cluster2']['s']:.2f}x "
                      f"| {r['local']['s'] / r['cluster2']['s']:.2f}x |")
-    lines += ["", "| corpus | query | one index p50 / p95 ms | local sharded | cluster (warm client) "
-              "| cluster round trip (p50) |", "|---|---|---|---|---|---:|"]
+    lines += ["", f"| corpus | query | one index p50 / p95 ms | local sharded | {WARM} | added by the cluster (p50) "
+              "| rounds as tasks | added |", "|---|---|---|---|---|---:|---|---:|"]
     for name, by in lat.items():
         for kind in QUERIES:
-            o, loc, cl = by["one"][kind], by["local"][kind], by["cluster"][kind]
-            lines.append(f"| {name} | {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} "
-                         f"| {cl[0]:.1f} / {cl[1]:.1f} | {cl[0] - loc[0]:+.1f} |")
+            lines.append(f"| {name} | {kind} | {latency_cells(by, kind)} |")
     lines += ["", cold_sentence(cold, imp)]
     if cold_user:
         lines += ["", cold_sentence(cold_user, imp_user, USER)]
@@ -417,6 +419,17 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     _write(text, args.results, *section)
+
+
+WARM = "cluster (warm client, rounds through its shard servers)"
+
+
+def latency_cells(lat: dict[str, dict[str, tuple[float, float]]], kind: str) -> str:
+    """A query type's cells: one index, local sharded, the cluster through its shard servers and
+    what it adds to the local sharded index, the cluster's rounds as tasks and what they add."""
+    o, loc, cl, tasks = (lat[k][kind] for k in ("one", "local", "cluster", "tasks"))
+    return (f"{o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} | {cl[0]:.1f} / {cl[1]:.1f} "
+            f"| {cl[0] - loc[0]:+.1f} | {tasks[0]:.1f} / {tasks[1]:.1f} | {tasks[0] - loc[0]:+.1f}")
 
 
 def search_only(work: Path, log: Path, results: Path, client_venv: Path | None = None) -> None:
@@ -439,12 +452,10 @@ def search_only(work: Path, log: Path, results: Path, client_venv: Path | None =
              f"--search-only`: search latency again on the indexes of the last full run ({articles:,} "
              "articles), with the searching code of this checkout; a loopback cluster of 2 workers "
              "(`dask worker --no-nanny`, one thread each).", "",
-             "| query | one index p50 / p95 ms | local sharded | cluster (warm client) | cluster round trip (p50) |",
-             "|---|---|---|---|---:|"]
+             f"| query | one index p50 / p95 ms | local sharded | {WARM} | added by the cluster (p50) "
+             "| rounds as tasks | added |", "|---|---|---|---|---:|---|---:|"]
     for kind in QUERIES:
-        o, loc, cl = lat["one"][kind], lat["local"][kind], lat["cluster"][kind]
-        lines.append(f"| {kind} | {o[0]:.1f} / {o[1]:.1f} | {loc[0]:.1f} / {loc[1]:.1f} | {cl[0]:.1f} / {cl[1]:.1f} "
-                     f"| {cl[0] - loc[0]:+.1f} |")
+        lines.append(f"| {kind} | {latency_cells(lat, kind)} |")
     lines += ["", cold_sentence(cold, import_distributed())]
     if cold_user:
         lines += ["", cold_sentence(cold_user, import_distributed(venv=client_venv), USER)]

@@ -308,6 +308,15 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
     cluster.add_worker("w3")  # for the tests after this one
 
 
+def _broken_copy(sharded: Path, tmp: Path) -> Path:
+    """A copy of a sharded index whose third shard's segments are not segments."""
+    broken = tmp / "broken"
+    shutil.copytree(sharded, broken)
+    for f in (broken / "shard-002").glob("*.seg"):
+        f.write_bytes(b"not a segment")
+    return broken
+
+
 def _with_servers(address: str) -> Any:
     """A connection of its own to the cluster, its ShardServers placed on every worker."""
     from distributed import Client
@@ -374,10 +383,7 @@ def test_a_shard_error_through_a_server_is_the_tasks_error(cluster: LocalCluster
     from newsgrep.index.search.shards import shard_stats
     from newsgrep.text.analysis import DEFAULT_ANALYSIS
 
-    broken = tmp_path / "broken"
-    shutil.copytree(reuters_sharded, broken)
-    for f in (broken / "shard-002").glob("*.seg"):
-        f.write_bytes(b"not a segment")
+    broken = _broken_copy(reuters_sharded, tmp_path)
     c = _with_servers(cluster.address)
     try:
         calls = [(str(broken / f"shard-{k:03d}"), DEFAULT_RANKING, DEFAULT_ANALYSIS) for k in range(4)]
@@ -506,10 +512,7 @@ def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> No
 
 def test_an_unreadable_shard_is_an_error_not_a_partial_answer(cluster: LocalCluster, reuters_sharded: Path,
                                                               tmp_path: Path) -> None:
-    broken = tmp_path / "broken"
-    shutil.copytree(reuters_sharded, broken)
-    for f in (broken / "shard-002").glob("*.seg"):
-        f.write_bytes(b"not a segment")
+    broken = _broken_copy(reuters_sharded, tmp_path)
     for extra in ((), ("--cluster", cluster.address)):
         p = _cli("search", "coffee", "--index", str(broken), *extra)
         assert p.returncode == 2 and p.stdout == "", p.stderr

@@ -11,7 +11,8 @@ machine's worker processes); and a loopback Dask cluster (a scheduler and one, t
 started as processes with `dask worker --no-nanny`, one thread each; two more with nannies for
 comparison) writing the same 4-shard index. Then warm latency per
 query type (in one process with the index open, or with the Dask client connected): one index,
-the local sharded index, and the cluster (its rounds through the shard servers, and as tasks); and the cold ``newsgrep search --cluster``. The model
+the local sharded index, and the cluster (its rounds through the shard servers, and as tasks);
+and the cold ``newsgrep search --cluster``. The model
 is built from these figures (assumptions printed with it). Written to the cluster section of
 benchmarks/RESULTS.md. Needs the bench and cluster extras.
 """

@@ -35,7 +35,8 @@ from newsgrep.errors import NewsgrepError, UsageError
 
 CONNECT_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TIMEOUT", "10"))   # seconds to reach it
 TASK_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TASK_TIMEOUT", "3600"))  # seconds per round
-SERVERS_PAUSE = 60.0  # seconds without servers after one could not be reached
+SERVERS_PAUSE = 60.0  # seconds without servers after one could not be reached or made
+WORKERS_CHECK = 5.0  # seconds between two looks at the scheduler's workers, for the servers
 
 _ON_WORKER = threading.Lock()  # a worker's shard searchers, used by one thread at a time
 
@@ -87,6 +88,7 @@ class Cluster:
         self._actors: list[Any] | None = None  # the servers, once all are placed
         self._homes: dict[Any, int] = {}  # which server a shard's calls go to
         self._paused_until = 0.0
+        self._seen: tuple[frozenset[str], float] = (frozenset(), -WORKERS_CHECK)
         self.served = 0  # rounds answered by the servers (with results or a call's error)
 
     def gather(self, futures: Sequence[Any], abandon: Callable[[], bool] | None = None) -> list[Any]:
@@ -155,13 +157,22 @@ class Cluster:
 
     def place_servers(self) -> None:
         """Have a ShardServer made on each worker, unless they are (or are being) made."""
+        if self._servers or time.monotonic() < self._paused_until:
+            return
+        workers = self._workers(now=True)
         with self._lock:
-            if self._servers or time.monotonic() < self._paused_until:
-                return
-            workers = sorted(self.client.scheduler_info().get("workers", {}))
-            self._servers = [(w, self.client.submit(ShardServer, actor=True, workers=[w],
-                                                    allow_other_workers=False, pure=False))
-                             for w in workers]
+            if not self._servers:
+                self._servers = [(w, self.client.submit(ShardServer, actor=True, workers=[w],
+                                                        allow_other_workers=False, pure=False))
+                                 for w in sorted(workers)]
+
+    def _workers(self, now: bool = False) -> frozenset[str]:
+        """The scheduler's workers, asked for (a round trip) at most every WORKERS_CHECK seconds."""
+        seen, when = self._seen
+        if now or time.monotonic() - when > WORKERS_CHECK:
+            seen = frozenset(self.client.scheduler_info().get("workers", {}))
+            self._seen = (seen, time.monotonic())
+        return seen
 
     def _drop_servers(self, pause: bool = False) -> None:
         with self._lock:
@@ -171,19 +182,22 @@ class Cluster:
 
     def _ready(self) -> list[Any] | None:
         """The ShardServers, if every one is placed and the workers are the ones they were placed
-        on; else None (and they are placed again, when the workers have changed)."""
+        on; else None (and they are placed again when the workers have changed; after a pause
+        when one could not be made)."""
         with self._lock:
             servers, actors = self._servers, self._actors
         if not servers:
             return None
-        workers = set(self.client.scheduler_info().get("workers", {}))
-        if {w for w, _ in servers} != workers or any(f.status in ("error", "cancelled", "lost")
-                                                      for _, f in servers):
+        statuses = {f.status for _, f in servers}
+        if statuses & {"error", "cancelled"}:  # not made (a worker without newsgrep's ShardServer?)
+            self._drop_servers(pause=True)
+            return None
+        if "lost" in statuses or {w for w, _ in servers} != self._workers():
             self._drop_servers()
             self.place_servers()
             return None
         if actors is None:
-            if any(f.status != "finished" for _, f in servers):
+            if statuses != {"finished"}:
                 return None
             with self.client.as_current():  # an actor is bound to the client current as it arrives
                 actors = [f.result() for _, f in servers]

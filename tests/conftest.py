@@ -118,3 +118,13 @@ def reuters_index(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory)
     report = api.build_index([str(reuters_jsonl)], str(ix))
     assert report.ok and report.articles > 20000
     return ix
+
+
+def cli_run(args: list[str]) -> tuple[int, str]:
+    """Run a command line in this process; return its exit status and standard output."""
+    from click.testing import CliRunner
+
+    from newsgrep.cli import cli
+
+    result = CliRunner().invoke(cli, args, catch_exceptions=False, standalone_mode=False)
+    return (result.return_value if isinstance(result.return_value, int) else result.exit_code), result.stdout

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import end_kept_clients, need_corpus
+from conftest import cli_run, end_kept_clients, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
@@ -213,15 +213,6 @@ def test_snippets_made_ahead_or_after_the_merge_are_one_index_s(reuters_single: 
     assert 0 < second < 20  # both ways taken
 
 
-def _cli_run(args: list[str]) -> tuple[int, str]:
-    from click.testing import CliRunner
-
-    from newsgrep.cli import cli
-
-    result = CliRunner().invoke(cli, args, catch_exceptions=False, standalone_mode=False)
-    return (result.return_value if isinstance(result.return_value, int) else result.exit_code), result.stdout
-
-
 @pytest.mark.parametrize("args", [
     ("search", "coffee", "--json", "-n", "25"), ("search", "coffee OR cocoa", "--any", "-c"),
     ("search", "coffee", "--sort", "newest", "--json"), ("search", "coffee", "--dedup", "--json", "-n", "0"),
@@ -232,8 +223,8 @@ def _cli_run(args: list[str]) -> tuple[int, str]:
 def test_the_cluster_answers_as_one_index(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path,
                                           args: tuple[str, ...]) -> None:
     """Every command's output, from the command line in this process (one connection kept)."""
-    one = _cli_run([*args, "--index", str(reuters_single)])
-    many = _cli_run([*args, "--index", str(reuters_sharded), "--cluster", cluster.address])
+    one = cli_run([*args, "--index", str(reuters_single)])
+    many = cli_run([*args, "--index", str(reuters_sharded), "--cluster", cluster.address])
     assert one == many and one[1]
 
 
@@ -256,8 +247,8 @@ def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_sin
     a, b = api.stats(str(reuters_single)), api.stats(str(reuters_sharded), cluster=cluster.address)
     assert (a.articles, a.undated, a.first_date, a.last_date, a.sources) == \
         (b.articles, b.undated, b.first_date, b.last_date, b.sources)
-    assert _cli_run(["export", "--index", str(reuters_single)]) == \
-        _cli_run(["export", "--index", str(reuters_sharded), "--cluster", cluster.address])
+    assert cli_run(["export", "--index", str(reuters_single)]) == \
+        cli_run(["export", "--index", str(reuters_sharded), "--cluster", cluster.address])
 
 
 def _busy(cluster: LocalCluster, name: str, timeout: float = 120) -> None:

@@ -93,3 +93,4 @@ def test_a_search_reads_no_table_of_contents_after_its_reader_is_open(
     for toc in aside.iterdir():
         toc.rename(ix / toc.name)
     assert [h.title for h in api.search("rain", str(ix)).hits] == ["Floods in Idlib"]
+

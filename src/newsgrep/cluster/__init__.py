@@ -50,7 +50,8 @@ def on_worker(fn: Callable[..., Any], *args: Any) -> Any:
 
 class ShardServer:
     """What a worker runs a round's calls with for a client that keeps its connection (placed by
-    Cluster as a Dask actor, one per worker): called directly, without the scheduler."""
+    Cluster as a Dask actor, one per worker): its calls are passed on by the scheduler, which
+    neither makes tasks of them nor keeps their results."""
 
     def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> tuple[bool, Any]:
         """Run each call; return (True, the results), or (False, the exception one raised)."""
@@ -133,7 +134,9 @@ class Cluster:
 
     def map(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]],
             abandon: Callable[[], bool] | None = None) -> list[Any]:
-        """Run each call as a task; return the results in order."""
+        """Run each call on the cluster, through the servers if they are placed, else as a task
+        each (then the servers are placed, when this connection places them); return the
+        results in order."""
         if not calls:
             return []
         actors = self._ready() if self.serve else None

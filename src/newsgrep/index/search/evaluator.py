@@ -60,7 +60,8 @@ class Evaluator:
         self.params = params
         self.analyzer = analyzer
         pairs = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-        self.segments = [SegmentPostings(r, offset) for r, offset in pairs]
+        # an index without a segment (a shard no article went to) has Whoosh's EmptyReader
+        self.segments = [SegmentPostings(r, offset) for r, offset in pairs if r.doc_count_all()]
         self.offsets = [s.offset for s in self.segments]
         self._tables: dict[tuple[str, float], list[float]] = {}
 

@@ -14,6 +14,7 @@ them up.
 from __future__ import annotations
 
 import heapq
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,23 +41,37 @@ def local_map(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]
 
 # --- what a shard does (runs where the shard is searched: here, or on a cluster worker) --------
 
-_OPEN: dict[tuple[str, RankingParams, AnalysisSettings], Searcher] = {}
+_OPEN: dict[tuple[str, RankingParams, AnalysisSettings], tuple[Searcher, tuple[int, ...] | None]] = {}
+
+
+def _folder(shard: str) -> tuple[int, ...] | None:
+    """Which folder is at a shard's path, as it is now: a rebuild swaps in another one (whose
+    tables of contents may have the generations of the old one's)."""
+    try:
+        st = os.stat(shard)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
 def shard_searcher(shard: str, params: RankingParams, analysis: AnalysisSettings) -> Searcher:
     """Return an open searcher of a shard, kept while the shard is unchanged (a worker keeps it
-    between queries); opened again after the shard's index has been written to."""
+    between queries); opened again after the shard's index has been written to or rebuilt."""
     key = (shard, params, analysis)
-    s = _OPEN.get(key)
-    if s is not None:
+    folder = _folder(shard)  # before opening: a change made while it opens is seen next time
+    kept = _OPEN.get(key)
+    if kept is not None:
+        s, opened = kept
         try:
-            current = s.ix.latest_generation() == s.reader.generation()
+            current = opened == folder and s.ix.latest_generation() == s.reader.generation()
         except (OSError, AttributeError):
             current = False
         if current:
             return s
         s.close()
-    s = _OPEN[key] = Searcher(Path(shard), params, analysis)
+        del _OPEN[key]
+    s = Searcher(Path(shard), params, analysis)
+    _OPEN[key] = (s, folder)
     return s
 
 

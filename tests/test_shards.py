@@ -1,0 +1,65 @@
+"""A sharded index on this machine (no Dask): shards that no article went to, and searchers kept
+open in a process while the index is rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, cli_run
+from newsgrep import api
+
+SEED = SAMPLE / "seed"
+
+
+@pytest.fixture(scope="module")
+def seed_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seed article (one) as one index, and over 4 shards: three of them hold no article."""
+    tmp = tmp_path_factory.mktemp("seed")
+    one, sharded = tmp / "one", tmp / "sharded"
+    assert api.build_index([str(SEED)], str(one)).articles == 1
+    assert api.build_index([str(SEED)], str(sharded), shards=4).articles == 1
+    empty = [d for d in sorted(sharded.glob("shard-*")) if api.stats(str(d)).articles == 0]
+    assert len(empty) == 3
+    return one, sharded
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "Idlib", "--json"), ("search", "Idlib", "-c"), ("search", "Idlib OR Aleppo", "--any", "--json"),
+    ('search', '"Russian attacks"', "--json"), ("search", "Idl*", "--json"), ("search", "Idlib~1", "--json"),
+    ("search", "Idlib", "--sort", "newest", "--json"), ("search", "Idlib", "--dedup", "--json"),
+    ("search", "Idlib", "--variants", "--json"), ("search", "Idlib", "-c", "--mentions"),
+    ("search", "Timbuktu", "--json"), ("timeline", "Idlib", "--json"), ("kwic", "Idlib", "--json"),
+    ("export",), ("export", "Idlib"),
+])
+def test_shards_without_articles_answer_as_one_index(seed_indexes: tuple[Path, Path], args: tuple[str, ...]) -> None:
+    one, sharded = seed_indexes
+    expected = cli_run([*args, "--index", str(one)])
+    assert cli_run([*args, "--index", str(sharded)]) == expected
+    assert expected[1] or args[1] == "Timbuktu" or args[0] == "timeline"  # the seed is undated
+
+
+def test_stats_of_shards_without_articles(seed_indexes: tuple[Path, Path]) -> None:
+    a, b = (api.stats(str(ix)) for ix in seed_indexes)
+    assert (a.articles, a.undated, a.first_date, a.last_date, a.sources) == \
+        (b.articles, b.undated, b.first_date, b.last_date, b.sources) and a.articles == 1
+
+
+def test_a_searcher_kept_open_in_a_process_sees_a_rebuilt_sharded_index(tmp_path: Path) -> None:
+    """A process keeps each shard's searcher open between searches (a cluster worker, a program):
+    after a rebuild swapped new folders in, with tables of contents of the generations of the old
+    ones, it answers from the new index, not from the files it still holds open."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, corpus, ignore=shutil.ignore_patterns("README.md"))
+    ix = tmp_path / "ix"
+    assert api.build_index([str(corpus)], str(ix), shards=2).articles == 172
+    generations = sorted(str(p.relative_to(ix)) for p in ix.glob("shard-*/*.toc"))
+    idlib = api.count("Idlib", str(ix))
+    assert idlib >= 1 and api.count("Zanzibar", str(ix)) == 0
+    seed = next((corpus / "seed").glob("*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Idlib", "Zanzibar"), encoding="utf-8")
+    assert api.build_index([str(corpus)], str(ix), shards=2, rebuild=True).articles == 172
+    assert sorted(str(p.relative_to(ix)) for p in ix.glob("shard-*/*.toc")) == generations
+    assert api.count("Zanzibar", str(ix)) == 1 and api.count("Idlib", str(ix)) == idlib - 1

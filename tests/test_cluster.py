@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import cli_run, end_kept_clients, need_corpus
+from conftest import SAMPLE, cli_run, end_kept_clients, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
@@ -508,6 +508,30 @@ def test_an_unreadable_shard_is_an_error_not_a_partial_answer(cluster: LocalClus
         p = _cli("search", "coffee", "--index", str(broken), *extra)
         assert p.returncode == 2 and p.stdout == "", p.stderr
         assert p.stderr.count("\n") == 1 and "newsgrep: error:" in p.stderr
+
+
+def test_a_scheduler_without_newsgrep_is_one_error_line_saying_what_to_install(tmp_path: Path) -> None:
+    """Dask's scheduler unpickles the tasks it is sent: one where newsgrep cannot be imported fails
+    every round; the command line says so in one line, with what to install."""
+    ix = tmp_path / "ix"
+    assert api.build_index([str(SAMPLE / "seed")], str(ix), shards=2).ok
+    port = _free_port()
+    hidden = ("import sys; sys.modules['newsgrep'] = None; sys.argv[0] = 'dask-scheduler'; "
+              "from distributed.cli.dask_scheduler import main; main()")
+    scheduler = _start([sys.executable, "-c", hidden, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                       tmp_path / "scheduler.log")
+    address = f"tcp://127.0.0.1:{port}"
+    worker = None
+    try:
+        worker = _start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                         "--death-timeout", "60"], tmp_path / "worker.log")
+        p = _cli("search", "Idlib", "--index", str(ix), "--cluster", address, env={"NEWSGREP_CLUSTER_KEEP": "0"})
+        assert p.returncode == 2 and p.stdout == "", p.stderr
+        assert p.stderr.count("\n") == 1 and "need the newsgrep of this client installed" in p.stderr, p.stderr
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                _stop(proc)
 
 
 def test_the_shard_count_is_given_once(reuters_sharded: Path, tmp_path: Path) -> None:

@@ -69,7 +69,10 @@ def task_failed(exc: BaseException, address: str) -> BaseException:
     """What a round raises for an error raised by one of its calls on the cluster."""
     if isinstance(exc, NewsgrepError):
         return exc
-    return NewsgrepError(f"a task on the Dask cluster at {address} failed: {type(exc).__name__}: {exc}")
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    hint = ("; the scheduler and every worker need the newsgrep of this client installed "
+            "(pip install 'newsgrep[cluster]')" if "deserializ" in first.lower() else "")
+    return NewsgrepError(f"a task on the Dask cluster at {address} failed: {type(exc).__name__}: {first}{hint}")
 
 
 class Abandoned(Exception):

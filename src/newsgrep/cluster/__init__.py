@@ -12,8 +12,9 @@ A round runs as Dask tasks, one per shard; or, in a process that keeps its conne
 client, a program), through a ShardServer on each worker (a Dask actor, placed after the first
 round): the client calls it through the scheduler (which only passes the message on), the
 worker's shards of the round in one call, which saves half of what a round of tasks takes (the
-scheduler's task bookkeeping, then a request for the results: 13 against 27 ms here). A server that cannot be
-reached has its round run again as tasks, and servers are placed again on the workers there are.
+scheduler's task bookkeeping, then a request for the results: 13 against 27 ms here). A server
+that cannot be reached has its round run again as tasks, and servers are placed again on the
+workers there are.
 
 Faults: a worker lost in the middle of a task has the task run again by Dask on another worker
 (a task reads files and writes new segments only; what a lost task wrote is never committed and

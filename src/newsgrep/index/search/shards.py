@@ -14,7 +14,6 @@ them up.
 from __future__ import annotations
 
 import heapq
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from newsgrep.index.query.bind import bind
 from newsgrep.index.query.bound import BoundQuery
 from newsgrep.index.query.ranking import DEFAULT_RANKING, RankingParams
 from newsgrep.index.search.searcher import Filters, Searcher
+from newsgrep.index.store.opening import folder_identity
 from newsgrep.index.store.shards import shard_dirs
 from newsgrep.models import Article, IndexStats
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
@@ -44,21 +44,13 @@ def local_map(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]
 _OPEN: dict[tuple[str, RankingParams, AnalysisSettings], tuple[Searcher, tuple[int, ...] | None]] = {}
 
 
-def _folder(shard: str) -> tuple[int, ...] | None:
-    """Which folder is at a shard's path, as it is now: a rebuild swaps in another one (whose
-    tables of contents may have the generations of the old one's)."""
-    try:
-        st = os.stat(shard)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_mtime_ns
-
-
 def shard_searcher(shard: str, params: RankingParams, analysis: AnalysisSettings) -> Searcher:
     """Return an open searcher of a shard, kept while the shard is unchanged (a worker keeps it
     between queries); opened again after the shard's index has been written to or rebuilt."""
     key = (shard, params, analysis)
-    folder = _folder(shard)  # before opening: a change made while it opens is seen next time
+    # the folder at the path, taken before opening (a change made while it opens is seen next time):
+    # a rebuild swaps in another, whose tables of contents may have the generations of the old one's
+    folder = folder_identity(Path(shard), changes=True)
     kept = _OPEN.get(key)
     if kept is not None:
         s, opened = kept

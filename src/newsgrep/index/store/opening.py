@@ -69,12 +69,14 @@ def await_swap(index_dir: Path, wait: float = SWAP_WAIT) -> None:
         time.sleep(0.02)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def folder_identity(path: Path, changes: bool = False) -> tuple[int, ...] | None:
+    """Which folder is at a path now (device, inode), None if none: a rebuild swaps in another
+    one. With ``changes``, its modification time too (a commit adds a file to it)."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return st.st_dev, st.st_ino
+    return (st.st_dev, st.st_ino, st.st_mtime_ns) if changes else (st.st_dev, st.st_ino)
 
 
 def during_swap(index_dir: Path, open_index: Callable[[Path], R]) -> R:
@@ -88,11 +90,11 @@ def during_swap(index_dir: Path, open_index: Callable[[Path], R]) -> R:
     until = time.monotonic() + SWAP_WAIT
     while True:
         await_swap(index_dir)
-        before = _identity(index_dir)
+        before = folder_identity(index_dir)
         try:
             return open_index(index_dir)
         except (NewsgrepError, OSError):
-            swapped = _identity(index_dir) != before or old_dir(index_dir).exists()
+            swapped = folder_identity(index_dir) != before or old_dir(index_dir).exists()
             if not swapped or time.monotonic() >= until:
                 raise
         time.sleep(0.01)

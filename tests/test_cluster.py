@@ -144,9 +144,10 @@ def reuters_single(reuters_builds: tuple[Path, Path]) -> Path:
     return reuters_builds[0]
 
 
-def _cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None,
+         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True,
-                          timeout=timeout, check=False, env={**os.environ, **(env or {})})
+                          timeout=timeout, check=False, env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 def _same(single: Path, sharded: Path, *args: str, cluster: str | None = None) -> None:
@@ -226,6 +227,32 @@ def test_the_cluster_answers_as_one_index(cluster: LocalCluster, reuters_single:
     one = cli_run([*args, "--index", str(reuters_single)])
     many = cli_run([*args, "--index", str(reuters_sharded), "--cluster", cluster.address])
     assert one == many and one[1]
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "coffee", "--json", "-n", "25"), ("search", "coffee", "--dedup", "--json", "-n", "0"),
+    ("timeline", "cocoa", "--json"), ("kwic", "cocoa", "--json"), ("export", "sugar Cuba"), ("stats",),
+])
+def test_an_ordinary_index_is_searched_on_the_cluster_as_one_shard(cluster: LocalCluster, reuters_single: Path,
+                                                                   args: tuple[str, ...],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--cluster` (or $NEWSGREP_CLUSTER set once for all) serves an ordinary index too: a worker
+    searches it, and the answers are this process's."""
+    from newsgrep.cluster import Cluster
+
+    here = cli_run([*args, "--index", str(reuters_single)])
+    rounds: list[list[str]] = []
+    original = Cluster.map
+
+    def recorded(self: Cluster, fn: Any, calls: list[tuple[Any, ...]], **kwargs: Any) -> list[Any]:
+        rounds.append([c[0] for c in calls])
+        return original(self, fn, calls, **kwargs)
+
+    monkeypatch.setattr(Cluster, "map", recorded)
+    monkeypatch.setenv("NEWSGREP_CLUSTER_KEEP", "0")
+    there = cli_run([*args, "--index", str(reuters_single), "--cluster", cluster.address])
+    assert here == there and here[1]
+    assert rounds and all(dirs == [str(reuters_single)] for dirs in rounds)
 
 
 def test_the_command_line_in_a_process_of_its_own(cluster: LocalCluster, reuters_single: Path,
@@ -499,6 +526,71 @@ def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> No
              env={"NEWSGREP_CLUSTER_TIMEOUT": "3"})
     assert p.returncode == 2 and p.stdout == "" and time.monotonic() - started < 30
     assert p.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in p.stderr and "within 3 s" in p.stderr
+
+
+def test_relative_paths_name_the_same_folders_on_the_workers(cluster: LocalCluster, tmp_path: Path) -> None:
+    """`--index ix` and the corpus named from the user's working folder: the workers, started in
+    another folder (as on any cluster), write and search the folders the user meant."""
+    shutil.copytree(SAMPLE / "wikinews", tmp_path / "news")
+    made = _cli("index", "news", "--index", "ix", "--shards", "2", "--cluster", cluster.address, "-q",
+                cwd=tmp_path, env={"NEWSGREP_CLUSTER_KEEP": "0"})
+    assert made.returncode == 0, made.stderr
+    assert api.stats(str(tmp_path / "ix")).articles == 171
+    for extra in ((), ("--cluster", cluster.address)):
+        p = _cli("search", "election", "--index", "ix", "--json", *extra, cwd=tmp_path,
+                 env={"NEWSGREP_CLUSTER_KEEP": "0"})
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        ids = [json.loads(line)["id"] for line in p.stdout.splitlines()]
+        assert ids == [h.id for h in api.search("election", str(tmp_path / "ix")).hits]
+
+
+def test_a_scheduler_without_workers_is_one_error_line_not_a_wait(tmp_path: Path) -> None:
+    """A scheduler whose workers are not there (batch jobs still queued, or all gone) would keep a
+    round's tasks waiting until NEWSGREP_CLUSTER_TASK_TIMEOUT (an hour): after
+    NEWSGREP_CLUSTER_TIMEOUT seconds without a worker, searching and indexing end with one line."""
+    ix = tmp_path / "ix"
+    assert api.build_index([str(SAMPLE / "seed")], str(ix), shards=2).ok
+    empty = LocalCluster(tmp_path)
+    try:
+        env = {"NEWSGREP_CLUSTER_TIMEOUT": "2", "NEWSGREP_CLUSTER_KEEP": "0"}
+        for args in (("search", "Idlib", "--index", str(ix)), ("index", str(SAMPLE / "wikinews"), "--index", str(ix))):
+            started = time.monotonic()
+            p = _cli(*args, "--cluster", empty.address, env=env)
+            assert p.returncode == 2 and p.stdout == "" and time.monotonic() - started < 60, p.stderr
+            assert p.stderr.count("\n") == 1 and "has no workers" in p.stderr, p.stderr
+        assert api.stats(str(ix)).articles == 1  # nothing of the failed run committed
+    finally:
+        empty.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's per-process /dev/fd")
+def test_a_worker_that_does_not_see_the_index_says_so(cluster: LocalCluster, tmp_path: Path) -> None:
+    """A folder this process sees and the workers do not (no shared filesystem): here, a path
+    through this process's own file descriptor of tmp_path, /dev/fd/N, which in a worker's process
+    is not that folder. The error names the folder a worker cannot see, not "no index there"."""
+    from newsgrep.errors import NewsgrepError
+
+    fd = os.open(tmp_path, os.O_RDONLY)
+    high = os.dup2(fd, 987)
+    os.close(fd)
+    try:
+        ix = f"/dev/fd/{high}/ix"
+        assert api.build_index([str(SAMPLE / "seed")], ix, shards=2).ok
+        with pytest.raises(NewsgrepError, match=r"does not see /dev/fd/987/ix/shard-00.: workers must see"):
+            api.search("Idlib", ix, cluster=cluster.address)
+        with pytest.raises(NewsgrepError, match=r"does not see /dev/fd/987/ix/shard-00.: workers must see"):
+            api.build_index([str(SAMPLE / "wikinews")], ix, cluster=cluster.address)
+        assert api.stats(ix).articles == 1
+    finally:
+        os.close(high)
+
+
+def test_an_address_that_is_not_one_is_one_error_line(reuters_sharded: Path) -> None:
+    for address in ("nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1:port"):
+        p = _cli("search", "coffee", "--index", str(reuters_sharded), "--cluster", address,
+                 env={"NEWSGREP_CLUSTER_KEEP": "0"})
+        assert p.returncode == 2 and p.stdout == "", p.stderr
+        assert p.stderr.count("\n") == 1 and f"--cluster {address!r} is not a Dask scheduler's address" in p.stderr
 
 
 def test_an_unreadable_shard_is_an_error_not_a_partial_answer(cluster: LocalCluster, reuters_sharded: Path,

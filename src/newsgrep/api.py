@@ -86,15 +86,13 @@ def _settings(options: SearchOptions) -> dict[str, Any]:
 
 def _sharded(index: str | None, options: SearchOptions, cluster: str | None) -> ShardedIndex | None:
     """Open a sharded index (on a Dask cluster, when ``cluster`` names one); None for an
-    ordinary index (which ``cluster`` cannot serve: it has one shard, searched here)."""
+    ordinary index searched here. With ``cluster``, an ordinary index is searched on a worker, as
+    a sharded index of one shard (so $NEWSGREP_CLUSTER serves every index)."""
     from newsgrep.index.store.shards import shard_count
 
     where = index_dir(index)
     n = shard_count(where)
-    if n is None:
-        if cluster:
-            raise UsageError(f"--cluster searches sharded indexes; {where} is an ordinary index "
-                             "(make one with `newsgrep index PATH --index DIR --shards N`)")
+    if n is None and not cluster:
         return None
     from newsgrep.index.search.shards import Mapper, ShardedIndex, local_map
 

@@ -46,7 +46,24 @@ def on_worker(fn: Callable[..., Any], *args: Any) -> Any:
     """Run one shard's call on a worker: a task and a ShardServer's call may run at the same time
     there (and tasks at once on a worker of several threads); an open shard is not for two threads."""
     with _ON_WORKER:
+        return seeing(fn, *args)
+
+
+def seeing(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a call on a worker whose first argument is a folder, or a list of folders, of the index:
+    one that fails on a folder this worker cannot see says so (not "no index there")."""
+    try:
         return fn(*args)
+    except Exception:
+        folders = [args[0]] if args and isinstance(args[0], str) else args[0] if args else []
+        unseen = [f for f in folders if isinstance(f, str) and not os.path.isdir(f)]
+        if unseen:
+            import socket
+
+            raise NewsgrepError(f"the Dask worker on {socket.gethostname()} does not see {unseen[0]}: "
+                                "workers must see the index and the files at this client's paths "
+                                "(a shared filesystem)") from None
+        raise
 
 
 class ShardServer:
@@ -98,23 +115,33 @@ class Cluster:
 
     def gather(self, futures: Sequence[Any], abandon: Callable[[], bool] | None = None) -> list[Any]:
         """Wait for tasks, within TASK_TIMEOUT, and fetch their results in one request; a task
-        that fails fails the whole round. ``abandon``, asked twice a second while the tasks run,
-        says whether their results are still wanted (else Abandoned is raised)."""
+        that fails fails the whole round, and so does a scheduler left without workers for
+        CONNECT_TIMEOUT (its tasks would wait for one until TASK_TIMEOUT). ``abandon``, asked
+        twice a second while the tasks run, says whether their results are still wanted (else
+        Abandoned is raised)."""
         from distributed import wait
 
         try:
-            step = TASK_TIMEOUT if abandon is None else 0.5
+            step = 1.0 if abandon is None else 0.5
             until = time.monotonic() + TASK_TIMEOUT
+            idle_since: float | None = None
             with self.client.as_current():  # wait() asks for the current client
                 while True:
                     try:
                         wait(futures, timeout=max(0.01, min(step, until - time.monotonic())))
                         break
                     except TimeoutError:
-                        if time.monotonic() >= until:
+                        now = time.monotonic()
+                        if now >= until:
                             raise
                         if abandon is not None and abandon():
                             raise Abandoned() from None
+                        if self._workers():
+                            idle_since = None
+                        elif idle_since is None:
+                            idle_since = now
+                        elif now - idle_since >= CONNECT_TIMEOUT:
+                            raise self._no_workers() from None
             return list(self.client.gather(list(futures)))
         except (NewsgrepError, Abandoned):
             self.cancel(futures)
@@ -125,6 +152,11 @@ class Cluster:
         except Exception as exc:  # a task's own error, raised again here by Dask
             self.cancel(futures)
             raise task_failed(exc, self.address) from exc
+
+    def _no_workers(self) -> NewsgrepError:
+        return NewsgrepError(f"the Dask scheduler at {self.address} has no workers (none for "
+                             f"{CONNECT_TIMEOUT:.0f} s, NEWSGREP_CLUSTER_TIMEOUT): start some with "
+                             f"`dask worker {self.address}`")
 
     def _too_long(self) -> NewsgrepError:
         return NewsgrepError(f"the Dask cluster at {self.address} did not answer within "
@@ -289,7 +321,10 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Cluster:
     Client = _import_client()
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except ValueError as exc:  # Dask's parsing of the address
+        raise UsageError(f"--cluster {address!r} is not a Dask scheduler's address, such as "
+                         f"tcp://HOST:8786 ({str(exc).splitlines()[0][:160]})") from None
+    except (OSError, TimeoutError) as exc:
         raise NewsgrepError(f"cannot reach the Dask scheduler at {address} within {timeout:.0f} s "
                             f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
     _CONNECTED[address] = cluster = Cluster(client, address, serve=not _KEEP["command"])

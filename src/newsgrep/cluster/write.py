@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newsgrep.cluster import Cluster
+from newsgrep.cluster import Cluster, seeing
 from newsgrep.index.store.lock import check_interrupt
 from newsgrep.index.write.parallel import FileDone, Runner, Task, write_task
 from newsgrep.index.write.session import WriteSession
@@ -24,7 +24,7 @@ class DaskRunner(Runner):
         dirs = [str(d) for d in session.index_dirs]
         client = self.cluster.client
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        futures = {client.submit(write_task, dirs, task, field_map, n, pure=False): n
+        futures = {client.submit(seeing, write_task, dirs, task, field_map, n, pure=False): n
                    for n, task in enumerate(shares(files, batch, workers))}
         done: list[FileDone] = []
         segments: dict[int, list[Any]] = {}

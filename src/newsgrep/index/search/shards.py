@@ -216,7 +216,7 @@ def shard_stats(shard: str, params: RankingParams, analysis: AnalysisSettings) -
 class ShardedIndex:
     """A sharded index seen from the client: one binder over every shard, and the merges."""
 
-    def __init__(self, index_dir: Path, shards: int, params: RankingParams = DEFAULT_RANKING,
+    def __init__(self, index_dir: Path, shards: int | None, params: RankingParams = DEFAULT_RANKING,
                  analysis: AnalysisSettings = DEFAULT_ANALYSIS, mapper: Mapper = local_map) -> None:
         from whoosh.reading import MultiReader
 
@@ -224,7 +224,8 @@ class ShardedIndex:
         from newsgrep.index.store.opening import check_current
 
         self.index_dir = index_dir
-        self.dirs = [str(d) for d in shard_dirs(index_dir, shards)]
+        # shards None: an ordinary index, which is its only shard (searched on a cluster's worker)
+        self.dirs = [str(d) for d in shard_dirs(index_dir, shards)] if shards else [str(index_dir)]
         self.params, self.analysis, self.map = params, analysis, mapper
         check_current(index_dir, analysis_settings(analysis))
         self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields

@@ -209,29 +209,33 @@ def interleaved(work: Path, log: Path, results: Path, rounds: int, copies: int =
             one = index_run(corpus, work / "ix-i-one", "--jobs", "2")["s"]
             local = index_run(corpus, work / "ix-i-local", "--jobs", "2", "--shards", str(SHARDS))["s"]
             two = index_run(corpus, work / "ix-i-cluster2", "--shards", str(SHARDS), "--cluster", c.address)["s"]
+            per = index_run(corpus, work / "ix-i-cluster2-2", "--shards", "2", "--cluster", c.address)["s"]
             imp = import_distributed(repeat=3)
             cold = statistics.median(search_seconds(newsgrep_cmd(), work / "ix-i-cluster2", ("--cluster", c.address),
                                                     {"NEWSGREP_CLUSTER_KEEP": "0"}) for _ in range(3))
-            rows.append((one, local, two, imp, cold))
+            rows.append((one, local, two, per, imp, cold))
     finally:
         c.close()
     articles = len(list(corpus.rglob("*.txt")))
     lines = [f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {start}; `python benchmarks/cluster.py "
              f"--interleaved {rounds}`: BBC x{copies} ({articles:,} articles) indexed as one index (`--jobs 2`), "
              f"as a local sharded index (`--jobs 2 --shards {SHARDS}`) and on a loopback cluster of 2 workers "
-             "(`--no-nanny`), one after another in each round; then `import distributed` (median of 3) and a cold "
-             "`newsgrep search --cluster` that connects itself (NEWSGREP_CLUSTER_KEEP=0, median of 3). The "
-             "ratios are throughputs of the same round (above 1: the cluster is faster).", "",
-             "| round | one index | local sharded | cluster, 2 workers | 2 vs one index | 2 vs local sharded "
-             "| import distributed | cold call connecting itself |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for k, (one, local, two, imp, cold) in enumerate(rows, 1):
+             f"(`--no-nanny`) into {SHARDS} shards and into 2 (one per worker), one after another in each round; "
+             "then `import distributed` (median of 3) and a cold `newsgrep search --cluster` that connects itself "
+             "(NEWSGREP_CLUSTER_KEEP=0, median of 3). The ratios are throughputs of the same round (above 1: "
+             "the cluster is faster).", "",
+             f"| round | one index | local sharded | cluster, 2 workers, {SHARDS} shards | 2 vs one index "
+             "| 2 vs local sharded | cluster, 2 workers, 2 shards | 2 vs one index | import distributed "
+             "| cold call connecting itself |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for k, (one, local, two, per, imp, cold) in enumerate(rows, 1):
         lines.append(f"| {k} | {one:.1f} s | {local:.1f} s | {two:.1f} s | {one / two:.2f}x | {local / two:.2f}x "
-                     f"| {imp:.2f} s | {cold:.2f} s |")
+                     f"| {per:.1f} s | {one / per:.2f}x | {imp:.2f} s | {cold:.2f} s |")
     med = [statistics.median(col) for col in zip(*rows)]
     lines.append(f"| median | {med[0]:.1f} s | {med[1]:.1f} s | {med[2]:.1f} s "
                  f"| {statistics.median(r[0] / r[2] for r in rows):.2f}x "
-                 f"| {statistics.median(r[1] / r[2] for r in rows):.2f}x | {med[3]:.2f} s | {med[4]:.2f} s |")
+                 f"| {statistics.median(r[1] / r[2] for r in rows):.2f}x | {med[3]:.1f} s "
+                 f"| {statistics.median(r[0] / r[3] for r in rows):.2f}x | {med[4]:.2f} s | {med[5]:.2f} s |")
     text = "\n".join(lines)
     print(text)
     _write(text, results, "cluster-interleaved", "Sharded indexes and the Dask cluster: rounds side by side")

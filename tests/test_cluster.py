@@ -626,8 +626,27 @@ def test_a_scheduler_without_newsgrep_is_one_error_line_saying_what_to_install(t
                 _stop(proc)
 
 
-def test_the_shard_count_is_given_once(reuters_sharded: Path, tmp_path: Path) -> None:
+def test_the_shard_count_is_given_at_creation_or_with_rebuild(reuters_sharded: Path, tmp_path: Path) -> None:
+    """--shards on an existing index of another count is an error (the index untouched), unless
+    with --rebuild, which makes the index anew with that count: an ordinary index becomes a
+    sharded one and back to another count, each answering as before."""
     from newsgrep.errors import UsageError
 
-    with pytest.raises(UsageError, match="given once"):
+    with pytest.raises(UsageError, match="an index of 4 shards; --shards is given when an index is created"):
         api.build_index([str(tmp_path)], str(reuters_sharded), shards=2)
+    data = tmp_path / "news"
+    shutil.copytree(SAMPLE / "wikinews", data)
+    ix = tmp_path / "ix"
+    assert api.build_index([str(data)], str(ix), jobs=1).articles == 171
+    before = [(h.id, h.score) for h in api.search("election", str(ix)).hits]
+    with pytest.raises(UsageError, match="is an ordinary index; --shards"):
+        api.build_index([str(data)], str(ix), shards=3, jobs=1)
+    assert not (ix / "newsgrep-shards.json").exists() and api.stats(str(ix)).articles == 171
+    for count in (3, 2):
+        report = api.build_index([str(data)], str(ix), shards=count, rebuild=True, jobs=1)
+        assert report.rebuilt and report.articles == 171
+        assert json.loads((ix / "newsgrep-shards.json").read_text())["shards"] == count
+        assert sorted(p.name for p in ix.glob("shard-*")) == [f"shard-{k:03d}" for k in range(count)]
+        assert [(h.id, pytest.approx(h.score, abs=1e-6)) for h in api.search("election", str(ix)).hits] == before
+    assert api.build_index([str(data)], str(ix), rebuild=True, jobs=1).articles == 171  # keeps the count
+    assert json.loads((ix / "newsgrep-shards.json").read_text())["shards"] == 2

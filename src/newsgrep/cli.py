@@ -121,7 +121,7 @@ def cli(debug: bool) -> None:
               help="Keep (or drop, the default) lines that a folder's text files repeat, such "
                    "as a site's header and footer. The index remembers the choice.")
 @click.option("--shards", type=int, default=None, metavar="N",
-              help="Make DIR a sharded index of N shards (given once, when it is created).")
+              help="Make DIR a sharded index of N shards (when it is created, or with --rebuild).")
 @cluster_option
 def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: bool,
           field_map: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],

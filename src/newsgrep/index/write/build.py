@@ -99,7 +99,7 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
                 shards: int | None = None, runner: parallel.Runner | None = None) -> IndexReport:
     """Index files and folders incrementally; rebuild when asked or when settings changed.
 
-    ``shards``: make a new index a sharded one (given once, when it is created). ``runner``:
+    ``shards``: make a new index a sharded one (when it is created, or rebuilt). ``runner``:
     where the reading and writing run (by default, worker processes of this machine).
     """
     started = time.perf_counter()
@@ -111,11 +111,13 @@ def build_index(paths: Sequence[Path], index_dir: Path, *, jobs: int | None = No
     keep = keep_boilerplate
     existing = shard_store.shard_count(index_dir)
     if exists(index_dir):
-        if shards and existing != shards:
-            raise UsageError(
-                f"{index_dir} is {'an index of ' + str(existing) + ' shards' if existing else 'an index of one shard'}"
-                "; --shards is given once, when an index is created (--rebuild keeps the count)")
-        shards = existing
+        if shards and existing != shards and not rebuild:
+            what = "an ordinary index" if not existing else \
+                f"an index of {existing} shard{'s' if existing > 1 else ''}"
+            raise UsageError(f"{index_dir} is {what}; --shards is given when an index is created, "
+                             f"or with --rebuild (which makes it anew with {shards})")
+        if not (rebuild and shards):
+            shards = existing
         catalog = open_catalog(index_dir)
         try:
             outdated = catalog.get("settings") != analysis_settings(analysis)

@@ -11,7 +11,7 @@ column each time. Here the title and body postings come straight from the analyz
 ``field.index``); postings are gathered per term in document order, so only the terms are
 sorted, and spilled runs are ``marshal`` chunks merged by term; field lengths are read once into
 memory; and each term's postings are written a block at a time, pickled with protocol 5 (see
-``_write_block``). The segment written is an ordinary Whoosh segment: the same blocks, block
+``_write_terms``). The segment written is an ordinary Whoosh segment: the same blocks, block
 statistics, term statistics and postings as Whoosh would write (tests compare them).
 """
 
@@ -29,9 +29,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from whoosh import formats
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.filedb.filetables import md5_hash
-from whoosh.system import pack_int, pack_uint
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter, md5_hash
+from whoosh.filedb.filetables import _lengths as _LENGTHS
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -39,6 +40,7 @@ from newsgrep.index.whoosh_compat.lean import md5
 
 SINGLE_CACHED = 4096  # positions whose one-position value is kept encoded
 COMPRESS_MIN = 64     # bytes of a block's pickled data below which it is stored uncompressed
+_TERMINFO = W3TermInfo._struct  # a term's statistics, before its postings' place in the file
 RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a spilled run
 
 
@@ -270,8 +272,31 @@ class _Tracked:
 
 def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
                  terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+    """Write each term's blocks and its term info: what W3FieldWriter's ``start_term``, the
+    posting writer's ``_write_block`` and ``finish_postings``, W3TermInfo's ``add_block`` and
+    ``to_bytes`` and ``finish_term`` do, computed here once per term.
+
+    Most terms of a segment have one block (a shard's rare words): going through Whoosh's objects
+    made some 40 calls and seven writes per term, half of the time of finishing a segment. A
+    term's blocks go to the postings file in one write. The blocks' data are pickled with
+    protocol 5 instead of 2: protocol 2 has no bytes type, so it pickles each posting's encoded
+    positions as a call to _codecs.encode on a latin-1 string, which makes pickling a block 8
+    times slower, the block 40% bigger (and slower to compress), and unpickling it at search
+    time 5 times slower; Whoosh's reader unpickles whatever protocol it finds. Blocks under
+    COMPRESS_MIN bytes are stored as they are, with 0 for their compression, as Whoosh's own
+    writer means to do ("if the pickle is less than 20 bytes, don't bother compressing", a rule
+    its code then overwrites): zlib made such blocks larger (by 2-18%, BBC articles over 4
+    shards) and took 60% of the time spent compressing, four blocks in five being that small.
+    """
+    postfile = fieldwriter._postfile
+    tindex = fieldwriter._tindex
+    add_term = _term_adder(tindex)
+    dumps, compress, sub, to_byte = pickle.dumps, zlib.compress, operator.sub, length_to_byte
     lastfield = None
     table: list[Any] | None = None
+    prefix = b""
+    fixed: int | None = None
+    limit = comp_level = 0
     for fieldname, tbytes, flat in terms:
         if fieldname != lastfield:
             if lastfield is not None:
@@ -280,71 +305,82 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
             fieldwriter.start_field(fieldname, field)
             lastfield = fieldname
             table = lengths.get(fieldname) if lengths is not None else None
-        fieldwriter.start_term(tbytes)
-        pw = fieldwriter._postwriter
-        limit = pw._blocklimit
+            pw = fieldwriter._postwriter
+            if pw._inlinelimit > 1 or pw._byteids:
+                raise ValueError("postings inlined in term infos, or byte ids, are not written here")
+            limit, comp_level = pw._blocklimit, pw._compression
+            fixed = field.format.fixed_value_size()
+            prefix = pack_ushort(fieldwriter._fieldid)
+        offset = postfile.tell()
         docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
         count = len(docs)
+        parts = [WHOOSH3_HEADER_MAGIC]
+        total = 0.0
+        minlength: int | None = None
+        maxlength = 0
+        maxweight: float = 0
         for start in range(0, count, limit):
             ids = docs[start:start + limit]
             ws = weights[start:start + limit]
-            pw._ids = array("I", ids)
-            pw._weights = array("f", ws)
-            pw._values = [v for v in values[start:start + limit] if v]
+            stored = array("f", ws)  # what the block keeps, and what the term's total adds up
+            total += sum(stored)
             top = max(ws)
-            pw._maxweight = top if top > 0 else 0
+            bmax = top if top > 0 else 0
+            if maxweight < bmax:
+                maxweight = bmax
             if table is not None:
                 lens = [n for n in map(table.__getitem__, ids) if n]
-                pw._minlength = min(lens) if lens else None
-                pw._maxlength = max(lens) if lens else 0
+                bmin = min(lens) if lens else None
+                blen = max(lens) if lens else 0
             else:
-                pw._minlength, pw._maxlength = None, 0
-            _write_block(pw, ids, last=start + limit >= count)
-        fieldwriter.finish_term()
+                bmin, blen = None, 0
+            minlength = bmin if minlength is None else min(minlength, bmin)  # type: ignore[type-var]
+            if maxlength < blen:
+                maxlength = blen
+            first = stored[0]
+            if stored.count(first) == len(stored):
+                mini_weights = None if first == 1.0 else first
+            else:
+                mini_weights = tuple(stored)
+            kept = [v for v in values[start:start + limit] if v]
+            mini_values = tuple(kept) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(kept)
+            data = dumps((tuple(map(sub, ids, [0, *ids[:-1]])), mini_weights, mini_values), 5)
+            comp = comp_level
+            if comp and len(data) >= COMPRESS_MIN:
+                data = compress(data, comp)
+            else:
+                comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
+            info = dumps((len(ids), ids[-1], bmax, comp, to_byte(bmin), to_byte(blen)), 2)
+            size = len(info) + len(data)
+            parts += (pack_int(-size if start + limit >= count else size), info, data)
+        block = b"".join(parts)
+        postfile.write(block)
+        termbytes = _TERMINFO.pack(False, total, count, 0 if minlength is None else to_byte(minlength),
+                                   to_byte(maxlength), maxweight, docs[0], docs[-1])
+        add_term(prefix + tbytes, termbytes + pack_long(offset) + pack_int(len(block)))
     if lastfield is not None:
         fieldwriter.finish_field()
 
 
-def _write_block(pw: Any, ids: list[int], last: bool) -> None:
-    """Write a posting writer's buffered block: W3PostingsWriter._write_block, with the block's
-    data pickled with protocol 5 instead of 2.
+def _term_adder(tindex: Any) -> Callable[[bytes, bytes], None]:
+    """The terms file's ``add``: OrderedHashWriter.add (the keys' order checked, the key's place
+    kept for the ordered index and in its hash bucket) with its three writes made one."""
+    if type(tindex) is not OrderedHashWriter:
+        return tindex.add  # type: ignore[no-any-return]
+    dbfile, hashfn, buckets, places = tindex.dbfile, tindex.hashfn, tindex.buckets, tindex.index
+    pack = _LENGTHS.pack
 
-    Protocol 2 has no bytes type: it pickles each posting's encoded positions as a call to
-    _codecs.encode on a latin-1 string, which makes pickling a block 8 times slower, the block
-    40% bigger (and slower to compress), and unpickling it at search time 5 times slower.
-    Whoosh's reader unpickles whatever protocol it finds.
+    def add(key: bytes, value: bytes) -> None:
+        if key <= tindex.lastkey:
+            raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
+        pos = dbfile.tell()
+        places.append(pos)
+        dbfile.write(pack(len(key), len(value)) + key + value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        tindex.lastkey = key
 
-    Blocks under COMPRESS_MIN bytes are stored as they are, with 0 for their compression, as
-    Whoosh's own writer means to do ("if the pickle is less than 20 bytes, don't bother
-    compressing", a rule its code then overwrites): zlib made such blocks larger (by 2-18%, BBC
-    articles over 4 shards) and took 60% of the time spent compressing, four blocks in five
-    being that small, each term of a shard having a block of its own.
-    """
-    postfile = pw._postfile
-    if not pw._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-    pw._terminfo.add_block(pw)
-    weights = pw._weights
-    first = weights[0]
-    if weights.count(first) == len(weights):
-        mini_weights = None if first == 1.0 else first
-    else:
-        mini_weights = tuple(weights)
-    deltas = tuple(map(operator.sub, ids, [0, *ids[:-1]]))
-    data = pickle.dumps((deltas, mini_weights, pw._mini_values()), 5)
-    comp = pw._compression
-    if comp and len(data) >= COMPRESS_MIN:
-        data = zlib.compress(data, comp)
-    else:
-        comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
-    info = pickle.dumps((len(ids), ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
-                         length_to_byte(pw._maxlength)), 2)
-    size = len(info) + len(data)
-    postfile.write_int(-size if last else size)
-    postfile.write(info)
-    postfile.write(data)
-    pw._blockcount += 1
-    pw._new_block()
+    return add
 
 
 class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]

@@ -126,3 +126,59 @@ def test_terms_are_hashed_as_whoosh_hashes_them() -> None:
     keys = [b"", b"\x00", b"\xff" * 40, b"Idlib", "\u00e9t\u00e9".encode()]
     keys += [i.to_bytes(2, "big") + f"term{i}".encode() for i in range(2000)]
     assert [_md5_low32(k) for k in keys] == [md5_hash(k) for k in keys]
+
+
+def test_the_pools_of_a_workers_shards_spill_by_what_they_hold_together(tmp_path: Path) -> None:
+    """A worker writing into many shards holds postings for each: their pools share one limit
+    (the largest spills first), and the segments written are those of pools with limits of
+    their own."""
+    from whoosh import index
+
+    from newsgrep.index.store.shards import route
+    from newsgrep.index.whoosh_compat import install
+    from newsgrep.index.whoosh_compat.segments import FastSegmentWriter, share_pool_limit
+
+    install()
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted((need_corpus("bbc") / "politics").glob("*.txt"))[:300]]
+    limit = 256 << 10
+    answers: list[tuple[list[Any], list[int]]] = []
+    budget: Any = None
+    for shared in (True, False):
+        folders = [tmp_path / f"{shared}-{k}" for k in range(4)]
+        writers = []
+        for f in folders:
+            f.mkdir()
+            writers.append(FastSegmentWriter(index.create_in(str(f), build_schema(), indexname="a"), _lk=False))
+            writers[-1].pool.limit = limit  # used when not shared
+        if shared:
+            share_pool_limit(writers, 1)
+            budget = writers[0].pool.shared
+            budget.limit = limit
+        most = 0
+        for i, text in enumerate(texts):
+            title, _, body = text.partition("\n")
+            writers[route(str(i), 4)].add_document(id=str(i), path="p", title=title, body=body)
+            if shared:
+                held = sum(w.pool.size for w in writers)
+                assert held == budget.held and held <= limit
+                most = max(most, held)
+        runs = [len(w.pool.runs) for w in writers]
+        if shared:
+            assert most > limit // 2 and sum(runs) > 4  # filled, and spilled
+        else:
+            assert 0 < sum(runs) < sum(answers[0][1])  # each pool with a limit of its own: fewer runs
+        got = []
+        for f, w in zip(folders, writers):
+            segment = w._finalize_segment()
+            main = index.open_dir(str(f), indexname="a").writer()
+            main._commit_toc([segment])
+            main._finish()
+            with index.open_dir(str(f), indexname="a").searcher() as s:
+                r = s.reader()
+                got.append([(fn, t, r.doc_frequency(fn, t), r.frequency(fn, t),
+                             list(r.postings(fn, t).items_as("positions")) if fn == "body" else None)
+                            for fn, t in r.all_terms()])
+        answers.append((got, runs))
+    assert answers[0][0] == answers[1][0] and len(answers[0][0][0]) > 1000
+

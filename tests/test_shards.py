@@ -63,3 +63,19 @@ def test_a_searcher_kept_open_in_a_process_sees_a_rebuilt_sharded_index(tmp_path
     assert api.build_index([str(corpus)], str(ix), shards=2, rebuild=True).articles == 172
     assert sorted(str(p.relative_to(ix)) for p in ix.glob("shard-*/*.toc")) == generations
     assert api.count("Zanzibar", str(ix)) == 1 and api.count("Idlib", str(ix)) == idlib - 1
+
+
+def test_a_cluster_commits_a_batch_per_two_workers_worth_of_files() -> None:
+    """On a cluster each task writes a segment into every shard: a batch grows with the workers,
+    each worker getting what one of two local worker processes gets."""
+    from newsgrep.cluster.write import DaskRunner
+
+    class Workers:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def worker_count(self) -> int:
+            return self.n
+
+    for n, times in ((1, 1), (2, 1), (3, 1), (8, 4), (64, 32)):
+        assert DaskRunner(Workers(n)).batch_bytes(128 << 20) == times * (128 << 20)  # type: ignore[arg-type]

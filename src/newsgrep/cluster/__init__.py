@@ -205,6 +205,10 @@ class Cluster:
                                                         allow_other_workers=False, pure=False))
                                  for w in sorted(workers)]
 
+    def worker_count(self) -> int:
+        """How many workers the scheduler has now."""
+        return len(self._workers(now=True))
+
     def _workers(self, now: bool = False) -> frozenset[str]:
         """The scheduler's workers, asked for (a round trip) at most every WORKERS_CHECK seconds."""
         seen, when = self._seen

@@ -18,12 +18,19 @@ class DaskRunner(Runner):
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
 
+    def batch_bytes(self, default: int) -> int:
+        """A commit's worth of files grows with the workers: each task (one per worker and batch)
+        writes a segment into every shard, so a batch of the local size over 64 workers and 64
+        shards would make 4,096 segments of some 13 articles each, and a commit every few seconds.
+        Each worker gets what one of two local worker processes gets (half the default)."""
+        return default * max(1, self.cluster.worker_count() // 2)
+
     def run(self, session: WriteSession, files: Sequence[FoundFile], batch: list[int],
             field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, list[Any]]]:
         """Index a batch as tasks; return what was done with each file, and each task's segments."""
         dirs = [str(d) for d in session.index_dirs]
         client = self.cluster.client
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        workers = max(1, self.cluster.worker_count())
         futures = {client.submit(seeing, write_task, dirs, task, field_map, n, pure=False): n
                    for n, task in enumerate(shares(files, batch, workers))}
         done: list[FileDone] = []

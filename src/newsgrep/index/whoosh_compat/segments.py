@@ -113,6 +113,7 @@ class _TermPool:
         self.size = 0
         self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.runs: list[IO[bytes]] = []
+        self.shared: _Budget | None = None  # a limit shared with other pools, instead of its own
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, Any]],
                   boost: float, scorable: bool) -> int:
@@ -133,8 +134,14 @@ class _TermPool:
                 postings += (docnum, weight * boost, vbytes)
             size += 72 + (len(vbytes) if vbytes else 0)
         self.size += size
-        if self.size > self.limit:
-            self.spill()
+        shared = self.shared
+        if shared is None:
+            if self.size > self.limit:
+                self.spill()
+        else:
+            shared.held += size
+            if shared.held > shared.limit:
+                max(shared.pools, key=_size).spill()
         return length
 
     def _sorted(self) -> Iterator[tuple[str, bytes, list[Any]]]:
@@ -159,6 +166,8 @@ class _TermPool:
         run.seek(0)
         self.runs.append(run)
         self.fields = {}
+        if self.shared is not None:
+            self.shared.held -= self.size
         self.size = 0
 
     @staticmethod
@@ -190,6 +199,30 @@ class _TermPool:
         for run in self.runs:
             run.close()
         self.runs = []
+
+
+class _Budget:
+    """The memory that the term pools of one process's writers (one per shard) hold together:
+    beyond ``limit`` estimated bytes, the largest pool spills a run. A worker's memory then
+    stays the same whatever the number of shards it writes into."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self.pools: list[_TermPool] = []
+
+
+def _size(pool: _TermPool) -> int:
+    return pool.size
+
+
+def share_pool_limit(writers: Sequence[Any], limitmb: int) -> None:
+    """Have FastSegmentWriters' term pools spill by the estimated memory they hold together."""
+    budget = _Budget(limitmb << 20)
+    for w in writers:
+        w.pool.shared = budget
+        budget.pools.append(w.pool)
+        budget.held += w.pool.size
 
 
 def _dump_chunk(chunk: list[tuple[str, bytes, list[Any]]], run: IO[bytes]) -> None:

@@ -8,8 +8,10 @@ batch finishes its segments and hands them back. The main process holds the inde
 locks, deletes the old versions of changed and gone files, settles ids in walk order exactly as
 the one-process path does, and commits each index's new segments with one table of contents.
 Only ids travel back to the main process, so its memory stays flat; each worker's pool spills to
-disk beyond ``WORKER_LIMIT_MB``. The same ``write_files`` runs as a Dask task on a cluster
-(newsgrep.cluster), where a task is a worker.
+disk beyond ``WORKER_LIMIT_MB``; the pools of the shards a worker writes spill, the largest first,
+when together they hold that times the number of shards, at most SHARED_POOLS times (so that a
+worker writing into 64 shards holds no more than one writing into 4). The same ``write_files``
+runs as a Dask task on a cluster (newsgrep.cluster), where a task is a worker.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from newsgrep.models import FileProblem
 
 TASK_FILES = 16          # files per task handed to a worker, at most
 TASK_BYTES = 2 << 20     # bytes per task, at most (a big export file is a task of its own)
-WORKER_LIMIT_MB = 48     # posting pool of each worker before it spills a run to disk
+WORKER_LIMIT_MB = 48     # posting pool of each worker before it spills a run to disk ...
+SHARED_POOLS = 4         # ... times this at most for the pools of all the shards it writes
 MIN_FILES = 64           # fewer files than this are indexed in one process ...
 MIN_BYTES = 8 << 20      # ... unless they hold at least this much
 
@@ -56,9 +59,12 @@ def open_writers(index_dirs: Sequence[str]) -> list[Any]:
     from whoosh.filedb.filestore import FileStorage
 
     from newsgrep.index.store.location import INDEX_NAME
-    from newsgrep.index.whoosh_compat.segments import open_segment_writer
+    from newsgrep.index.whoosh_compat.segments import open_segment_writer, share_pool_limit
 
-    return [open_segment_writer(FileStorage(d).open_index(INDEX_NAME), WORKER_LIMIT_MB) for d in index_dirs]
+    writers = [open_segment_writer(FileStorage(d).open_index(INDEX_NAME), WORKER_LIMIT_MB) for d in index_dirs]
+    if len(writers) > 1:  # one limit for the worker, whatever the number of shards
+        share_pool_limit(writers, WORKER_LIMIT_MB * min(len(writers), SHARED_POOLS))
+    return writers
 
 
 def write_files(writers: Sequence[Any], task: Task, field_map: dict[str, str], worker: int) -> list[FileDone]:
@@ -120,6 +126,10 @@ def _batches(files: Sequence[FoundFile], limit: int) -> Iterator[list[int]]:
 class Runner:
     """Runs a batch's tasks somewhere: here, worker processes of this machine."""
 
+    def batch_bytes(self, default: int) -> int:
+        """How many bytes of files to index between two commits."""
+        return default
+
     def run(self, session: WriteSession, files: Sequence[FoundFile], batch: list[int],
             field_map: dict[str, str], jobs: int) -> tuple[list[FileDone], dict[int, list[Any]]]:
         """Index a batch; return what was done with each file, and each worker's segments."""
@@ -170,7 +180,7 @@ def apply_parallel(session: WriteSession, files: Sequence[FoundFile], field_map:
     runner = runner or Runner()
     session.replacing.update(previous)
     session.drop_files(gone)
-    for batch in _batches(files, batch_bytes):
+    for batch in _batches(files, runner.batch_bytes(batch_bytes)):
         done, segments = runner.run(session, files, batch, field_map, jobs)
         _settle(session, files, done, segments, previous, field_map)
         check_interrupt()

@@ -153,7 +153,7 @@ def test_the_pools_of_a_workers_shards_spill_by_what_they_hold_together(tmp_path
             writers[-1].pool.limit = limit  # used when not shared
         if shared:
             share_pool_limit(writers, 1)
-            budget = writers[0].pool.shared
+            budget = writers[0].pool.budget
             budget.limit = limit
         most = 0
         for i, text in enumerate(texts):

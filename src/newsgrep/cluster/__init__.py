@@ -55,7 +55,8 @@ def seeing(fn: Callable[..., Any], *args: Any) -> Any:
     try:
         return fn(*args)
     except Exception:
-        folders = [args[0]] if args and isinstance(args[0], str) else args[0] if args else []
+        first = args[0] if args else ()
+        folders = [first] if isinstance(first, str) else first
         unseen = [f for f in folders if isinstance(f, str) and not os.path.isdir(f)]
         if unseen:
             import socket

@@ -14,7 +14,7 @@ def default_index_dir() -> Path:
     """Return the index folder: $NEWSGREP_INDEX, else the per-user data folder."""
     env = os.environ.get("NEWSGREP_INDEX")
     if env:
-        return Path(os.path.abspath(Path(env).expanduser()))
+        return Path(env).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("newsgrep", appauthor=False)) / "index"
@@ -23,7 +23,7 @@ def default_index_dir() -> Path:
 def resolve_index_dir(index_dir: str | os.PathLike[str] | None) -> Path:
     """Return the index folder to use, from --index or the defaults, as an absolute path: a sharded
     index's folders are named to Dask workers, whose working folder is not this process's."""
-    return Path(os.path.abspath(Path(index_dir).expanduser())) if index_dir else default_index_dir()
+    return Path(os.path.abspath(Path(index_dir).expanduser() if index_dir else default_index_dir()))
 
 
 def rebuild_dir(index_dir: Path) -> Path:

@@ -109,11 +109,19 @@ class _TermPool:
 
     def __init__(self, folder: str, limit: int) -> None:
         self.folder = folder
-        self.limit = limit  # estimated bytes held before a run is spilled
-        self.size = 0
+        self.size = 0  # estimated bytes held
         self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.runs: list[IO[bytes]] = []
-        self.shared: _Budget | None = None  # a limit shared with other pools, instead of its own
+        self.budget = _Budget(limit, [self])  # its own, or one shared with other pools
+
+    @property
+    def limit(self) -> int:
+        """Estimated bytes held (by this pool and those it shares its budget with) before a spill."""
+        return self.budget.limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        self.budget.limit = value
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, Any]],
                   boost: float, scorable: bool) -> int:
@@ -134,14 +142,10 @@ class _TermPool:
                 postings += (docnum, weight * boost, vbytes)
             size += 72 + (len(vbytes) if vbytes else 0)
         self.size += size
-        shared = self.shared
-        if shared is None:
-            if self.size > self.limit:
-                self.spill()
-        else:
-            shared.held += size
-            if shared.held > shared.limit:
-                max(shared.pools, key=_size).spill()
+        budget = self.budget
+        budget.held += size
+        if budget.held > budget.limit:
+            max(budget.pools, key=_SIZE).spill()
         return length
 
     def _sorted(self) -> Iterator[tuple[str, bytes, list[Any]]]:
@@ -166,8 +170,7 @@ class _TermPool:
         run.seek(0)
         self.runs.append(run)
         self.fields = {}
-        if self.shared is not None:
-            self.shared.held -= self.size
+        self.budget.held -= self.size
         self.size = 0
 
     @staticmethod
@@ -202,27 +205,24 @@ class _TermPool:
 
 
 class _Budget:
-    """The memory that the term pools of one process's writers (one per shard) hold together:
-    beyond ``limit`` estimated bytes, the largest pool spills a run. A worker's memory then
-    stays the same whatever the number of shards it writes into."""
+    """The memory that term pools hold together (one pool's own, or those of one process's writers,
+    one per shard): beyond ``limit`` estimated bytes, the largest pool spills a run. A worker's
+    memory then stays the same whatever the number of shards it writes into."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, pools: list[_TermPool]) -> None:
         self.limit = limit
-        self.held = 0
-        self.pools: list[_TermPool] = []
+        self.pools = pools
+        self.held = sum(p.size for p in pools)
 
 
-def _size(pool: _TermPool) -> int:
-    return pool.size
+_SIZE = operator.attrgetter("size")
 
 
 def share_pool_limit(writers: Sequence[Any], limitmb: int) -> None:
     """Have FastSegmentWriters' term pools spill by the estimated memory they hold together."""
-    budget = _Budget(limitmb << 20)
-    for w in writers:
-        w.pool.shared = budget
-        budget.pools.append(w.pool)
-        budget.held += w.pool.size
+    budget = _Budget(limitmb << 20, [w.pool for w in writers])
+    for pool in budget.pools:
+        pool.budget = budget
 
 
 def _dump_chunk(chunk: list[tuple[str, bytes, list[Any]]], run: IO[bytes]) -> None:

@@ -201,6 +201,23 @@ def test_analyzer_keeps_news_tokens_sensible() -> None:
     assert a.written_forms("Syria's Négociations") == {"syria", "negociations"}
 
 
+def test_analyzers_share_their_caches_only_with_the_same_settings() -> None:
+    """A worker opens one schema per shard: analyzers with equal settings share the process's
+    caches (a word is learned once), and analyzers with other settings never see their answers."""
+    from newsgrep.text.analysis import AnalysisSettings, Analyzer
+
+    stemmed = NewsAnalyzer(AnalysisSettings(), "term").chain
+    again = NewsAnalyzer(AnalysisSettings(), "written").chain
+    plain = Analyzer(AnalysisSettings(stemmer=None))
+    few_stops = Analyzer(AnalysisSettings(stopwords=frozenset({"the"})))
+    assert stemmed.terms("Strikes hit the refineries of Idlib") == ["strike", "hit", "refineri", "idlib"]
+    assert again._terms is stemmed._terms and again._written is stemmed._written
+    assert plain._terms is not stemmed._terms
+    assert plain.terms("Strikes hit the refineries of Idlib") == ["strikes", "hit", "refineries", "idlib"]
+    assert few_stops.terms("Strikes hit the refineries of Idlib") == ["strike", "hit", "refineri", "of", "idlib"]
+    assert stemmed.terms("Strikes of the refineries") == ["strike", "refineri"]
+
+
 def test_seed_is_top_hit_for_idlib(sample_index: Path) -> None:
     hits = list(api.search("Idlib", str(sample_index)).hits)
     assert hits[0].title == "12,000 people flee Idlib amid regime, Russian attacks"

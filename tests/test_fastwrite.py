@@ -116,16 +116,36 @@ def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) ->
     assert 0 < compressed.count(False) < len(compressed)
 
 
-def test_terms_are_hashed_as_whoosh_hashes_them() -> None:
-    """The terms file's hash table is read back with Whoosh's md5_hash: the writer's shortcut
-    must give the same number for every key, whatever its bytes."""
-    from whoosh.filedb.filetables import md5_hash
+def test_terms_files_are_hashed_with_crc32_and_whoosh_finds_every_term(tmp_path: Path) -> None:
+    """The fast writer has its terms file say CRC-32 (hash type 1) for its hash table: Whoosh's
+    reader, hashing with the function the file names, finds every term written and none
+    that was not."""
+    from whoosh import index
 
-    from newsgrep.index.whoosh_compat.segments import _md5_low32
+    from newsgrep.index.whoosh_compat import install
+    from newsgrep.index.whoosh_compat.segments import FastSegmentWriter
 
-    keys = [b"", b"\x00", b"\xff" * 40, b"Idlib", "\u00e9t\u00e9".encode()]
-    keys += [i.to_bytes(2, "big") + f"term{i}".encode() for i in range(2000)]
-    assert [_md5_low32(k) for k in keys] == [md5_hash(k) for k in keys]
+    install()
+    ix = index.create_in(str(tmp_path), build_schema(), indexname="a")
+    w = FastSegmentWriter(ix, _lk=False)
+    wikinews = (REPO / "corpus" / "wikinews" / "wikinews_2019.csv").read_text(encoding="utf-8")
+    texts = TEXTS + [wikinews[k:k + 5000] for k in range(0, 200_000, 5000)]
+    for i, text in enumerate(texts):
+        title, _, body = text.partition("\n")
+        w.add_document(id=str(i), path="p", title=title, body=body)
+    segment = w._finalize_segment()
+    main = ix.writer()
+    main._commit_toc([segment])
+    main._finish()
+    with index.open_dir(str(tmp_path), indexname="a").reader() as r:
+        tindex = r._terms._tindex
+        assert tindex.hashtype == 1 and tindex.hashfn.__name__ == "crc_hash"
+        written = list(r.all_terms())
+        assert len(written) > 5000
+        assert all((f, t) in r for f, t in written)  # each looked up through the hash table
+        assert all(r.doc_frequency(f, t) > 0 for f, t in written[::50])
+        absent = [("body", t + b"qq") for _, t in written[:500]] + [("title", b"idlibz"), ("body", b"")]
+        assert not any(pair in r for pair in absent)
 
 
 def test_the_pools_of_a_workers_shards_spill_by_what_they_hold_together(tmp_path: Path) -> None:

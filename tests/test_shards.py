@@ -47,6 +47,21 @@ def test_stats_of_shards_without_articles(seed_indexes: tuple[Path, Path]) -> No
         (b.articles, b.undated, b.first_date, b.last_date, b.sources) and a.articles == 1
 
 
+def test_stats_says_how_many_shards_and_its_json_keeps_the_contracts_keys(seed_indexes: tuple[Path, Path]) -> None:
+    import json
+
+    from newsgrep.models import STATS_KEYS
+
+    one, sharded = seed_indexes
+    for ix, line in ((one, f"index:       {one}\n"), (sharded, f"index:       {sharded} (4 shards)\n")):
+        code, out = cli_run(["stats", "--index", str(ix)])
+        assert code == 0 and line in out and out.count(" shards)") == (ix == sharded)
+        code, out = cli_run(["stats", "--json", "--index", str(ix)])
+        assert code == 0 and tuple(json.loads(out)) == STATS_KEYS == (
+            "articles", "undated", "first_date", "last_date", "sources", "index", "size_bytes", "updated",
+            "version")
+
+
 def test_a_searcher_kept_open_in_a_process_sees_a_rebuilt_sharded_index(tmp_path: Path) -> None:
     """A process keeps each shard's searcher open between searches (a cluster worker, a program):
     after a rebuild swapped new folders in, with tables of contents of the generations of the old

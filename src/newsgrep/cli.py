@@ -405,15 +405,13 @@ def stats(index: str | None, as_json: bool, cluster: str | None) -> int:
 
     Also its location, size on disk, last update and newsgrep version.
     """
-    from dataclasses import asdict
-
     from newsgrep import api
 
     st = api.stats(index, cluster=cluster)
     if as_json:
         from newsgrep.render.jsonl import write_json
 
-        write_json(asdict(st), sys.stdout)
+        write_json(st.record(), sys.stdout)
     else:
         from newsgrep.render.research import stats_text
 

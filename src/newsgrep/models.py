@@ -77,6 +77,15 @@ class IndexStats:
     size_bytes: int
     updated: str | None
     version: str | None
+    shards: int = 0  # the shards of a sharded index; 0 for an ordinary one (not in stats --json)
+
+    def record(self) -> dict[str, Any]:
+        """The object ``stats --json`` writes: the contract's keys, in its order."""
+        return {k: getattr(self, k) for k in STATS_KEYS}
+
+
+STATS_KEYS = ("articles", "undated", "first_date", "last_date", "sources", "index", "size_bytes",
+              "updated", "version")
 
 
 @dataclass(frozen=True)

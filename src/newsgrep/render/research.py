@@ -156,7 +156,9 @@ def stats_text(st: IndexStats, out: IO[str]) -> None:
     lines += [f"  {n:>9,}  {one_line(name)}" for name, n in list(st.sources.items())[:20]]
     if len(st.sources) > 20:
         lines.append(f"  ... and {len(st.sources) - 20:,} more (--json lists all)")
-    lines += [f"index:       {st.index}", f"size:        {st.size_bytes / 1e6:.1f} MB",
+    shards = f" ({st.shards} shard{'s' if st.shards != 1 else ''})" if st.shards else ""
+    lines.append(f"index:       {st.index}{shards}")
+    lines += [f"size:        {st.size_bytes / 1e6:.1f} MB",
               f"updated:     {st.updated or '-'}", f"version:     {st.version or '-'}"]
     out.write("\n".join(lines) + "\n")
 

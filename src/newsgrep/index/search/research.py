@@ -168,8 +168,9 @@ def export(s: Searcher, bound: BoundQuery, sort: str, by_id: bool) -> Iterator[A
 
 
 def merge_stats(parts: Sequence[IndexStats], index: str, size: int, updated: str | None,
-                version: str | None) -> IndexStats:
-    """Describe a sharded index from its shards' descriptions."""
+                version: str | None, shards: int) -> IndexStats:
+    """Describe a sharded index from its shards' descriptions (``shards``: its count, 0 for an
+    ordinary index served as one shard)."""
     sources: Counter[str] = Counter()
     for p in parts:
         sources.update(p.sources)
@@ -178,7 +179,7 @@ def merge_stats(parts: Sequence[IndexStats], index: str, size: int, updated: str
     return IndexStats(articles=sum(p.articles for p in parts), undated=sum(p.undated for p in parts),
                       first_date=min(firsts) if firsts else None, last_date=max(lasts) if lasts else None,
                       sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
-                      index=index, size_bytes=size, updated=updated, version=version)
+                      index=index, size_bytes=size, updated=updated, version=version, shards=shards)
 
 
 def folder_size(folder: str | os.PathLike[str] | None) -> int:

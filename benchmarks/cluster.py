@@ -49,6 +49,18 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+def peak_rss_bytes(proc: Any) -> int:
+    """A process's peak resident memory (Linux's VmHWM), else its resident memory now."""
+    try:
+        with open(f"/proc/{proc.pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return int(proc.memory_info().rss)
+
+
 class Loopback:
     """A dask scheduler and ``workers`` workers on 127.0.0.1, each a process group of its own."""
 
@@ -71,13 +83,14 @@ class Loopback:
         client.close()
 
     def worker_rss_mb(self) -> float:
+        """The largest peak resident memory of a worker (with its children) so far."""
         import psutil
 
         peak = 0.0
         for p in self.procs[1:]:
             try:
                 proc = psutil.Process(p.pid)
-                peak = max(peak, sum(c.memory_info().rss for c in [proc, *proc.children(recursive=True)]) / 1e6)
+                peak = max(peak, sum(map(peak_rss_bytes, [proc, *proc.children(recursive=True)])) / 1e6)
             except psutil.Error:
                 pass
         return peak

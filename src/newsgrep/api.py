@@ -402,7 +402,6 @@ def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:
     from newsgrep.index.search.research import folder_size, merge_stats
     from newsgrep.index.search.research import stats as _stats
     from newsgrep.index.store.catalog import open_catalog
-    from newsgrep.index.store.shards import shard_count
 
     where = index_dir(index)
     sharded = _sharded(index, SearchOptions(), cluster)
@@ -416,6 +415,6 @@ def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:
     if sharded is not None:
         with sharded:
             return merge_stats(sharded.stats(), str(where), folder_size(where), updated, version,
-                               shard_count(where) or 0)
+                               sharded.shards)
     with searcher:
         return _stats(searcher, updated, version)

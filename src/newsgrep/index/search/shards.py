@@ -225,6 +225,7 @@ class ShardedIndex:
 
         self.index_dir = index_dir
         # shards None: an ordinary index, which is its only shard (searched on a cluster's worker)
+        self.shards = shards or 0  # the manifest's count; 0 for an ordinary index
         self.dirs = [str(d) for d in shard_dirs(index_dir, shards)] if shards else [str(index_dir)]
         self.params, self.analysis, self.map = params, analysis, mapper
         check_current(index_dir, analysis_settings(analysis))

@@ -63,7 +63,19 @@ class Binder:
         """Return every term of a field (kept for the binder's life)."""
         got = self._lexicons.get(fieldname)
         if got is None:
-            got = self._lexicons[fieldname] = [_decode(t) for t in self.reader.lexicon(fieldname)]
+            from newsgrep.index.whoosh_compat.w3 import field_terms
+
+            reader = self.reader
+            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
+            if len(leaves) == 1 and hasattr(leaves[0], "_terms"):
+                got = field_terms(leaves[0], fieldname)
+            else:
+                words: set[str] = set()
+                for r in leaves:
+                    words.update(field_terms(r, fieldname) if hasattr(r, "_terms")
+                                 else map(_decode, r.lexicon(fieldname)))
+                got = sorted(words)
+            self._lexicons[fieldname] = got
         return got
 
     def names(self) -> NameIndex:

@@ -133,7 +133,7 @@ def read_bytes(path: Path) -> bytes:
         raise ReadError(f"{path}: is a directory") from exc
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
-    if path.suffix.lower() == ".gz":
+    if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":  # gzip data under any name too
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:

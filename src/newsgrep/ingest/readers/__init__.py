@@ -125,6 +125,24 @@ def _reader(fmt: str) -> Callable[[FileContext], Iterator[Article]]:
     return reader
 
 
+# formats that make one article of a file: a file of many records read so is named on stderr
+_ONE_ARTICLE = frozenset({"txt", "md", "html", "rtf"})
+
+
 def read_articles(ctx: FileContext) -> Iterator[Article]:
     """Read the articles of one file; raises ReadError for a file that cannot be read at all."""
-    return _reader(sniff(ctx))(ctx)
+    fmt = sniff(ctx)
+    articles = _reader(fmt)(ctx)
+    return _watched(ctx, fmt, articles) if fmt in _ONE_ARTICLE else articles
+
+
+def _watched(ctx: FileContext, fmt: str, articles: Iterator[Article]) -> Iterator[Article]:
+    """Pass a one-article file's article on, warning first when it looks like many records."""
+    from newsgrep.ingest.readers.many import many_records
+
+    for article in articles:
+        found = many_records(f"{article.title}\n{article.body}")
+        if found:
+            ctx.warn(f"read as one {fmt} article, but it looks like many records: {found} "
+                     "(an export in a format newsgrep does not read?)")
+        yield article

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
 import unicodedata
 import zlib
 from pathlib import Path
@@ -123,6 +124,23 @@ def _detect(data: bytes) -> str:
         except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("cp1252", errors="newsgrep-cp1252")
+
+
+# a UTF-8 sequence read as Windows-1252: a lead byte (Â..ô) then continuation bytes as cp1252 shows them
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
+
+
+def undo_mojibake(text: str) -> str:
+    """Read back UTF-8 that was decoded as Windows-1252 ("OhrenstÃ¶psel" is "Ohrenstöpsel"), a
+    sequence at a time; a sequence that is not UTF-8 so read stays as it is."""
+    def back(m: re.Match[str]) -> str:
+        try:
+            return m[0].encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return m[0]
+
+    return _MOJIBAKE.sub(back, text) if ("Ã" in text or "Â" in text or "â€" in text) else text
 
 
 def read_bytes(path: Path) -> bytes:

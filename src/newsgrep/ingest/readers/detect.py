@@ -19,6 +19,7 @@ _XML_ROOT = re.compile(r"<(?!\?|!)([\w:.-]+)")
 _PROLOGUE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
 _HTML_ROOTS = frozenset({"html", "head", "body", "meta", "title", "div", "table", "p", "span", "a",
                          "style", "script", "link", "h1", "h2", "article", "section", "font", "center"})
+_APA_ONLINE = re.compile(r'"[^"\\]{1,80}" gefunden am \d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2} Uhr')
 _MAIL_HEADER = re.compile(r"^(?:Received|From|Return-Path|Message-ID|MIME-Version|Delivered-To|"
                           r"X-[\w-]+|Date|Subject|To):", re.IGNORECASE)
 
@@ -67,7 +68,7 @@ def html_export(head: str) -> str | None:
 def rtf_format(head: str) -> str:
     """Name the export an RTF file comes from: APA OnlineManager, Factiva, or plain RTF."""
     low = head.lower()
-    if "aomweb" in low or "apa-onlinemanager" in low:
+    if "aomweb" in low or "apa-onlinemanager" in low or _APA_ONLINE.search(head):
         return "apa-rtf"
     return "factiva-rtf" if ("factiva" in low or "dow jones" in low) else "rtf"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from newsgrep.errors import ReadError
 
 _SNIFF = 8192
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # binary if many
+# binary if many; the framing bytes of agency wire text (SOH, STX, ETX, EOT, DC1, DC3, SYN, US) are text's
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (1, 2, 3, 4, 9, 10, 12, 13, 17, 19, 22, 27, 31))
 
 
 def _cp1252_byte(err: UnicodeError) -> tuple[str, int]:

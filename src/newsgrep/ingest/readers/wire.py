@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
+from newsgrep.ingest.dates import iso_datetime
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import make_article
 from newsgrep.ingest.readers.localdates import parse_local_date
@@ -123,8 +124,8 @@ def _anpa(ctx: FileContext, n: int, head: str, text: str, tail: str) -> Article:
     if m:
         source = m[1]
         try:
-            date = datetime(2000 + int(m[4]), int(m[2]), int(m[3]), int(m[5]), int(m[6]),
-                            tzinfo=timezone.utc).isoformat()
+            date = iso_datetime(datetime(2000 + int(m[4]), int(m[2]), int(m[3]), int(m[5]), int(m[6]),
+                                         tzinfo=timezone.utc))
         except ValueError:
             ctx.warn(f"story {n}: cannot read the time stamp {m[0]!r}; the article is undated")
     agency = _DATELINE_AGENCY.search(body[:300])

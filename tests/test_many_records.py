@@ -51,7 +51,7 @@ def test_field_headers_repeating_are_named(tmp_path: Path) -> None:
     path = tmp_path / "clippings.txt"
     path.write_text("\n".join(items), encoding="utf-8")
     _, warned = _read(path)
-    assert len(warned) == 1 and "'Titel:'" in warned[0] and "12 times" in warned[0]
+    assert len(warned) == 1 and "'Titel:'" in warned[0] and "'Quelle:'" in warned[0] and "12 times" in warned[0]
 
 
 def test_single_stories_are_not_named() -> None:
@@ -73,3 +73,44 @@ def test_the_warning_prints_under_quiet(tmp_path: Path) -> None:
                                 catch_exceptions=False)
     assert result.exit_code == 0
     assert "cran.txt" in result.output and "looks like many records" in result.output
+
+
+def test_a_numbered_headline_list_is_named(tmp_path: Path) -> None:
+    """A Mediargus-style list (apa-defacto/SOURCE.md describes AmCAT's mediargus.txt: numbered
+    headlines, each over a "De Morgen, woensdag 30 november 2011, p. 23, 853w." line)."""
+    days = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    items = [f"{i}. Kop van bericht {i}\n\nDe Morgen, {days[i % 7]} {i} november 2011, p. {i + 2}, {100 + i}w.\n\n"
+             f"Een korte samenvatting van bericht {i} over de politiek.\n\n" for i in range(1, 13)]
+    path = tmp_path / "lijst.txt"
+    path.write_text("\n".join(items), encoding="utf-8")
+    _, warned = _read(path)
+    assert len(warned) == 1 and "12 numbered headlines" in warned[0]
+
+
+def test_a_numbered_list_in_a_story_is_not_named(tmp_path: Path) -> None:
+    path = tmp_path / "tips.txt"
+    path.write_text("Ten tips for savers\n\n" + "\n\n".join(f"{i}. Save a little more each month, tip {i}."
+                                                          for i in range(1, 11)), encoding="utf-8")
+    _, warned = _read(path)
+    assert warned == []
+
+
+def test_a_clipping_page_of_many_items_is_named(tmp_path: Path) -> None:
+    """A clipping service's HTML page: numbered items, each headline over a source and date line,
+    whatever part of the page the extractor takes as the article."""
+    items = "".join(f"<div class='hit'><h3>{i}. Meldung Nummer {i} aus Wien</h3><p class='src'>Der Standard, "
+                    f"{i:02d}.03.2019</p><p>Ein Satz zu Meldung {i} über den Gemeinderat.</p></div>"
+                    for i in range(1, 46))
+    path = tmp_path / "clipping.html"
+    path.write_text(f"<html><head><title>Pressespiegel</title></head><body>{items}</body></html>",
+                    encoding="utf-8")
+    _, warned = _read(path)
+    assert len(warned) == 1 and "45 numbered headlines" in warned[0]
+
+
+def test_saved_news_pages_are_not_named() -> None:
+    """No page of the article-extraction benchmark (real news pages, one story each) is taken for many."""
+    pages = sorted(need_corpus("html", "article-extraction-benchmark", "html").glob("*.html.gz"))[:60]
+    assert len(pages) == 60
+    flagged = [p.name for p in pages if _read(p)[1]]
+    assert flagged == []

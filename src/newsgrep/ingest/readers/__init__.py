@@ -138,10 +138,14 @@ def read_articles(ctx: FileContext) -> Iterator[Article]:
 
 def _watched(ctx: FileContext, fmt: str, articles: Iterator[Article]) -> Iterator[Article]:
     """Pass a one-article file's article on, warning first when it looks like many records."""
-    from newsgrep.ingest.readers.many import many_records
+    from newsgrep.ingest.readers.many import many_records, many_records_in_markup
 
     for article in articles:
         found = many_records(f"{article.title}\n{article.body}")
+        if found is None and fmt == "html":
+            from newsgrep.ingest.readers.decode import decode_bytes
+
+            found = many_records_in_markup(decode_bytes(ctx.raw(), str(ctx.path)))
         if found:
             ctx.warn(f"read as one {fmt} article, but it looks like many records: {found} "
                      "(an export in a format newsgrep does not read?)")

@@ -41,25 +41,60 @@ def _counter_header(lines: list[str]) -> str | None:
     return None
 
 
+_NUMBERED = re.compile(r"^(\d{1,4})[.)]\s+\S")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _numbered_items(lines: list[str]) -> str | None:
+    """Find numbered headlines (1, 2, 3, ...) each with a dated line under it: a headline list
+    ("1. Het compromis is springlevend" / "De Morgen, woensdag 30 november 2011, p. 23, 853w.")."""
+    seen = [(int(m[1]), line) for line, nxt in zip(lines, lines[1:])
+            if (m := _NUMBERED.match(line)) and len(nxt) <= 120 and _YEAR.search(nxt)]
+    if len(seen) < MIN_REPEATS:
+        return None
+    numbers = [n for n, _ in seen]
+    steps = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    if steps < 0.8 * (len(numbers) - 1):
+        return None
+    return f"{len(seen):,} numbered headlines with a dated line under each ({seen[0][1][:40]!r})"
+
+
 def _field_labels(lines: list[str]) -> str | None:
-    """Find two or more field labels that repeat together, one record after another."""
+    """Find three or more field labels that repeat together, one record after another (two could
+    be the speakers of an interview, or a review's "Rating:" and "Verdict:")."""
     labels = Counter(m[1].strip() for line in lines if (m := _LABEL.match(line)))
     common = [(k, n) for k, n in labels.most_common() if n >= MIN_REPEATS]
-    if len(common) < 2:
+    if len(common) < 3:
         return None
-    (a, na), (b, nb) = common[0], common[1]
-    if min(na, nb) < 0.7 * max(na, nb):
+    top = common[:3]
+    low, high = min(n for _, n in top), max(n for _, n in top)
+    if low < 0.7 * high:
         return None
-    return f"the fields {a + ':'!r} and {b + ':'!r} repeat {min(na, nb):,} times, like records' headers"
+    names = ", ".join(repr(k + ":") for k, _ in top)
+    return f"the fields {names} repeat {low:,} times, like records' headers"
 
 
 def many_records(text: str) -> str | None:
     """Say what makes a text read as one article look like many records, or None."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    found = _counter_header(lines) or _field_labels(lines)
+    found = _counter_header(lines) or _numbered_items(lines) or _field_labels(lines)
     if found:
         return found
     words = sum(1 for _ in _WORD.finditer(text))
     if words > MAX_WORDS:
         return f"{words:,} words, longer than any one story"
     return None
+
+
+_NOT_SHOWN = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def many_records_in_markup(markup: str) -> str | None:
+    """Say what makes a whole web page look like a list of many records (a clipping service's or
+    database's result page), whatever part of it the extractor took as the article; or None."""
+    import html
+
+    text = html.unescape(_TAG.sub("\n", _NOT_SHOWN.sub(" ", markup)))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return _counter_header(lines) or _numbered_items(lines) or _field_labels(lines)

@@ -105,7 +105,10 @@ def kind_of_content(path: Path) -> str | None:
     from newsgrep.ingest.readers.stream import head_bytes
 
     try:
-        found = by_content(head_bytes(path, SNIFF))
+        head = head_bytes(path, 4096)
+        if b"\x00" in head and not head.startswith(b"PK\x03\x04"):
+            return None  # an image, a PDF, an archive: not worth reading further
+        found = by_content(head if len(head) < 4096 else head_bytes(path, SNIFF))
     except (ReadError, OSError):
         return None
     return "data" if found is not None and found not in WEAK else None

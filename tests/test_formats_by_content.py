@@ -99,3 +99,13 @@ def test_words_about_formats_do_not_make_a_text_an_export(tmp_path: Path) -> Non
     table = tmp_path / "table.csv"
     table.write_text('{"a": 1},x\n{"b": 2},y\n', encoding="utf-8")
     assert _read(table)[0] == "csv"
+
+
+def test_markup_in_a_story_is_not_an_export(tmp_path: Path) -> None:
+    """A text that opens with an inline tag is a web fragment at most, never Factiva XML."""
+    path = tmp_path / "note.txt"
+    path.write_text("<b>Factiva</b> and Dow Jones said on Monday that the service will close.\n", encoding="utf-8")
+    assert _read(path)[0] == "html"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert _read(empty)[0] == "txt"

@@ -17,8 +17,11 @@ WEAK = frozenset({"html", "json", "jsonl"})
 
 _XML_ROOT = re.compile(r"<(?!\?|!)([\w:.-]+)")
 _PROLOGUE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
-_HTML_ROOTS = frozenset({"html", "head", "body", "meta", "title", "div", "table", "p", "span", "a",
-                         "style", "script", "link", "h1", "h2", "article", "section", "font", "center"})
+_HTML_ROOTS = frozenset({"html", "head", "body", "meta", "title", "div", "table", "p", "span", "a", "b", "i",
+                         "em", "strong", "br", "hr", "img", "ul", "ol", "li", "dl", "tr", "td", "form", "input",
+                         "iframe", "style", "script", "link", "base", "noscript", "h1", "h2", "h3", "h4", "h5",
+                         "h6", "article", "section", "header", "footer", "nav", "main", "aside", "figure",
+                         "blockquote", "pre", "font", "center"})
 _APA_ONLINE = re.compile(r'"[^"\\]{1,80}" gefunden am \d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2} Uhr')
 _MAIL_HEADER = re.compile(r"^(?:Received|From|Return-Path|Message-ID|MIME-Version|Delivered-To|"
                           r"X-[\w-]+|Date|Subject|To):", re.IGNORECASE)
@@ -42,7 +45,8 @@ def xml_format(head: str) -> str | None:
     if root in ("newsMessage", "newsItem", "packageItem", "contentSet", "knowledgeItem", "conceptItem"):
         return "newsml-g2"
     if root in ("PPSResponse", "ppsArticleResponse", "ppsarticleResultSet", "ppsarticle") or (
-            root.lower() not in _HTML_ROOTS and "factiva" in head[:2000]):
+            root.lower() not in _HTML_ROOTS and head.lstrip("\ufeff \t\r\n").startswith("<?xml")
+            and "factiva" in head[:2000]):
         return "factiva-xml"
     if root.upper() in ("DOC", "DOCS", "DOCSTREAM", "REUTERS", "FILE", "TEXT"):
         return "sgml"
@@ -118,7 +122,7 @@ def by_content(raw: bytes) -> str | None:
         return rtf_format(head)
     if text.startswith(("WARC/", "filedesc://")):
         return "warc"
-    if text[:1] in "{[":
+    if text[:1] in ("{", "["):
         return json_format(text)
     if text.startswith("<"):
         root = root_element(text)

@@ -65,6 +65,7 @@ def parse_local_date(text: str | None, langs: tuple[str, ...] = INTERFACE_LANGS)
     return _parse(text, tuple(langs))
 
 
+@lru_cache(maxsize=8192)  # an export repeats its header lines' forms: each is tried once
 def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tuple[date | datetime | None, str]:
     """Read a date line that may end in edition words ("December 19, 1991, Sunday, Late Edition"):
     the date, and what follows it."""

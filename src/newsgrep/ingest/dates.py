@@ -15,6 +15,9 @@ _ISO_DT = re.compile(
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december"]
+_MONTH_YEAR = re.compile(r"^\s*([A-Za-z]{3,9})\.?,?\s+(\d{4})\s*$")  # "January 2009", "Jan. 2009"
 _WORDY = re.compile(
     r"^\s*(?:[A-Za-z]+,?\s+)?(?:(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})"
     r"|([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))\b"
@@ -100,6 +103,11 @@ def read_date(value: object) -> tuple[str | None, str | None]:
             return iso_datetime(dt), None
     except (TypeError, ValueError, IndexError):
         pass
+    m = _MONTH_YEAR.match(text)
+    if m and _MONTHS.get(m[1][:3].lower()) and (len(m[1]) == 3 or m[1].lower().startswith(
+            _MONTH_NAMES[_MONTHS[m[1][:3].lower()] - 1])):
+        y = int(m[2])
+        return (f"{y:04d}-{_MONTHS[m[1][:3].lower()]:02d}", None) if _valid(y) else (None, "out of range")
     m = _WORDY.match(text)
     if m:
         if m[1]:

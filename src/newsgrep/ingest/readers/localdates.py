@@ -65,6 +65,7 @@ def parse_local_date(text: str | None, langs: tuple[str, ...] = INTERFACE_LANGS)
     return _parse(text, tuple(langs))
 
 
+@lru_cache(maxsize=8192)  # an export repeats its header lines' forms: each is tried once
 def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tuple[date | datetime | None, str]:
     """Read a date line that may end in edition words ("December 19, 1991, Sunday, Late Edition"):
     the date, and what follows it."""
@@ -84,6 +85,27 @@ def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tupl
         if got is not None:
             return got, " ".join(words[k:])
     return None, text
+
+
+_MONTH_YEAR = re.compile(r"^\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})\s*$")
+
+
+@lru_cache(maxsize=1024)
+def month_of(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> str | None:
+    """Read a month-only date line ("January 2009", "Januar 2009", "mars 2006") as "2009-01", or None."""
+    m = _MONTH_YEAR.match(text or "")
+    if not m:
+        return None
+    import dateparser
+
+    settings = {**_SETTINGS, "REQUIRE_PARTS": ["month", "year"]}
+    try:
+        got = dateparser.parse(f"{m[1]} {m[2]}", languages=list(langs), settings=settings)
+    except (ValueError, OverflowError, LookupError):
+        return None
+    if got is None or got.year != int(m[2]):
+        return None
+    return f"{got.year:04d}-{got.month:02d}"
 
 
 def looks_like_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> bool:

@@ -338,8 +338,8 @@ def main() -> None:
         "(`wtitle`/`wbody` keep positions, `dtitle`/`wdtitle` for derived titles, & words whole). Each "
         "version's src/ from `git archive`, run by the same Python and dependencies. Index: `newsgrep index "
         f"CORPUS -q` into a new index, end to end, {args.runs} runs per version interleaved before/after "
-        "(the machine is shared with other engineers' work: the runs are listed), default --jobs; index MB "
-        "on disk. Latency: per query, top 10 with snippets through newsgrep.api in a warm process (index "
+        "(the machine is shared with other engineers' work: the runs are listed), default --jobs; index MB on disk "
+        "after the last run. Latency: per query, top 10 with snippets through newsgrep.api in a warm process (index "
         f"opened once, one warm-up pass), {args.rounds} processes per version interleaved x {args.reps} "
         f"passes = {reps} timings per query; p50 / p95 in ms. Articles: `search -c` of each version; the "
         "p50 ratio is shown where both versions found the same articles (else they did different work).", "",

@@ -73,14 +73,20 @@ from newsgrep.errors import NewsgrepError
 ix, reps, queries = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 opts = {v: api.SearchOptions(limit=10, variants=v) for v in (False, True)}
 counts = {v: api.SearchOptions(count_only=True, variants=v) for v in (False, True)}
-s = api._searcher(ix, opts[False])
+if hasattr(api, "_searcher"):  # before the one search path: a Searcher opened once, by hand
+    s = api._searcher(ix, opts[False])
+    def answer(q, o):
+        return api._run(s, q, o, None, close=False)
+else:  # the one search path keeps the index's searcher open in the process by itself
+    def answer(q, o):
+        return api.search(q, ix, o)
 out = {"count": {}, "ms": {}}
 def run(q, v):
-    return len(list(api._run(s, q, opts[v], None, close=False).hits))
+    return len(list(answer(q, opts[v]).hits))
 live = []
 for q, v in queries:
     try:
-        out["count"][q] = api._run(s, q, counts[v], None, close=False).total
+        out["count"][q] = answer(q, counts[v]).total
         run(q, v)
         live.append((q, v))
         out["ms"][q] = []
@@ -91,7 +97,6 @@ for _ in range(reps):
         t0 = time.perf_counter()
         run(q, v)
         out["ms"][q].append((time.perf_counter() - t0) * 1000)
-s.close()
 print(json.dumps(out))
 """
 

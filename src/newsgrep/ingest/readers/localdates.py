@@ -7,10 +7,13 @@ import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
+from newsgrep.ingest.dates import numeric_day
+
 # The interface languages of the exports newsgrep reads; dateparser tries these, in this order.
 INTERFACE_LANGS = ("en", "de", "fr", "nl", "da", "es", "it", "pt", "sv", "nb", "fi", "hu", "zh", "ko", "ja")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _TIME = re.compile(r"(?<![\d.])\d{1,2}\s?[:h]\s?\d{2}(?!\d)|\d\s?[AaPp]\.?[Mm]\b")
 _NOISE = re.compile(r"[()]")
@@ -32,7 +35,14 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
         return _day(int(m[1]), int(m[2]), int(m[3]))
     m = _NUMERIC_DMY.search(text)
     if m and not _TIME.search(text):
-        return _day(int(m[3]), int(m[2]), int(m[1]))
+        return numeric_day(int(m[1]), int(m[2]), int(m[3]), dotted=True)[0]
+    slashed = _SLASHED.search(text)
+    if slashed:  # the one policy (ingest.dates.numeric_day): an ambiguous one is not guessed
+        found = numeric_day(int(slashed[1]), int(slashed[2]), int(slashed[3]), dotted=False)[0]
+        if found is None:
+            return None
+        if not _TIME.search(text):
+            return found
     import dateparser  # CLDR month and weekday names of every language, time zone names
 
     cleaned = _NOISE.sub(" ", text).strip()
@@ -41,7 +51,7 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
     except (ValueError, OverflowError, LookupError):
         got = None
     if got is None and m:
-        return _day(int(m[3]), int(m[2]), int(m[1]))
+        return numeric_day(int(m[1]), int(m[2]), int(m[3]), dotted=True)[0]
     if got is None:
         return None
     if not _TIME.search(text):

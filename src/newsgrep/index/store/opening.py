@@ -54,14 +54,13 @@ def await_swap(index_dir: Path, wait: float = SWAP_WAIT) -> None:
     old = old_dir(index_dir)
     until = time.monotonic() + wait
     while not index_dir.exists() and old.exists():
-        try:
-            lock = FileLock(lock_path(index_dir))
-        except OSError:  # cannot create the lock file: leave repairs to the next `index`
-            return
+        lock = FileLock(lock_path(index_dir))
         try:
             if lock.try_acquire():
                 recover(index_dir)
                 return
+        except OSError:  # cannot create the lock file: leave repairs to the next `index`
+            return
         finally:
             lock.close()
         if time.monotonic() >= until:

@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -242,13 +244,13 @@ def _run_sharded(sh: ShardedIndex, text: str, options: SearchOptions, qid: str |
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
-    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered by line);
-    blank lines and lines starting with ``#`` are skipped."""
+    """Read a batch file (``-``: standard input): one query a line, ``QID<TAB>QUERY`` or
+    ``QUERY`` (numbered by line); blank lines and lines starting with ``#`` are skipped."""
     from newsgrep.ingest.readers.decode import read_text
 
     try:
-        text = read_text(Path(path))
-    except (NewsgrepError, OSError) as exc:
+        text = sys.stdin.read() if path == "-" else read_text(Path(path))
+    except (NewsgrepError, OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read batch file {path}: {exc}") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
@@ -289,9 +291,10 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
 # --- reading, counting, exporting ----------------------------------------------------------------
 
 def show(article: str, index: str | None = None, query: str | None = None,
-         cluster: str | None = None) -> ArticleView | None:
+         cluster: str | None = None, any_terms: bool = False, variants: bool = False) -> ArticleView | None:
     """Return one whole article by id, or by the path of a file that holds one article (None
-    when there is no such article); the query's words marked."""
+    when there is no such article); the query's words marked (``any_terms``, ``variants``: read
+    the query as search's --any and --variants do)."""
     from newsgrep.index.search.research import view
 
     sharded = _sharded(index, SearchOptions(), cluster)
@@ -300,13 +303,13 @@ def show(article: str, index: str | None = None, query: str | None = None,
             doc = sharded.document(article) or _by_path(sharded.local, article)
             if doc is None:
                 return None
-            return view(sharded.local[0], doc, sharded.bind(query) if query else None)
+            bound = sharded.bind(query, any_terms, variants) if query else None
+            return view(sharded.local[0], doc, bound)
     with _searcher(index, SearchOptions()) as s:
         doc = s.document(article) or _by_path([s], article)
         if doc is None:
             return None
-        bound = s.bind(query) if query else None
-        return view(s, doc, bound)
+        return view(s, doc, s.bind(query, any_terms, variants) if query else None)
 
 
 def _by_path(searchers: Sequence[Searcher], article: str) -> dict[str, Any] | None:
@@ -376,12 +379,13 @@ def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOp
 
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
              by: str = "month", cluster: str | None = None) -> Timeline:
-    """Count the articles (or, with mentions, the matched words) per day, week, month or year."""
-    from newsgrep.index.search.research import PERIODS
+    """Count the articles (or, with mentions, the matched words) per day, week, month or year,
+    or per source; a period cut by the date filters counts only its part inside them."""
+    from newsgrep.index.search.research import BY
     from newsgrep.index.search.research import timeline as _timeline
 
-    if by not in PERIODS:
-        raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
+    if by not in BY:
+        raise UsageError(f"bad period {by!r}: use {', '.join(BY)}")
     sharded = _sharded(index, options, cluster)
     if sharded is not None:
         from newsgrep.index.search.research import timeline_of
@@ -389,12 +393,50 @@ def timeline(query: str, index: str | None = None, options: SearchOptions = Sear
         with sharded:
             filters = options.filters()
             bound = sharded.bind(query, options.any_terms, options.variants, filters)
-            counts, undated, totals = sharded.timeline(bound, filters.source, by, options.mentions)
-            return timeline_of(counts, undated, totals, by, options.mentions)
+            counts, undated, totals = sharded.timeline(bound, filters, by, options.mentions)
+            return timeline_of(counts, undated, totals, by, options.mentions, filters)
     with _searcher(index, options) as s:
         filters = options.filters()
         bound = s.bind(query, options.any_terms, options.variants, filters)
         return _timeline(s, bound, filters, by, options.mentions)
+
+
+def filter_notes(index: str | None = None, options: SearchOptions = SearchOptions(),
+                 cluster: str | None = None) -> tuple[str, ...]:
+    """Say which filters of ``options`` name nothing in the index: a source no article has (with
+    similar or the most common ones), dates on an index without dated articles or outside its dates."""
+    import difflib
+
+    if not (options.source or options.since or options.until):
+        return ()
+    filters = options.filters()
+    st = stats(index, cluster)
+    notes = []
+    if options.source:
+        names = {name.lower(): name for name in st.sources if name != "(none)"}
+        if options.source.lower() not in names:
+            close = [names[k] for k in difflib.get_close_matches(options.source.lower(), list(names), 5, 0.5)]
+            close += [n for n in names.values() if options.source.lower() in n.lower() and n not in close]
+            which = "similar sources" if close else "the most common sources"
+            shown = (close or [n for n in st.sources if n != "(none)"])[:5]
+            notes.append(f"no article has the source {options.source!r}" + (
+                f"; {which}: {', '.join(repr(n) for n in shown)}" if shown else "; no article has a source"))
+    if options.since or options.until:
+        if st.first_date is None:
+            notes.append("no article in the index has a date, so --since/--until match nothing")
+        elif st.last_date is not None:
+            first, last = period_range(st.first_date, st.last_date)
+            if (filters.since and filters.since >= last) or (filters.until and filters.until <= first):
+                notes.append(f"no article is dated inside --since/--until: the index's dates run from "
+                             f"{st.first_date} to {st.last_date}")
+    return tuple(notes)
+
+
+def period_range(first: str, last: str) -> tuple[datetime, datetime]:
+    """Return the first instant of the day ``first`` and the first instant after the day ``last``."""
+    from newsgrep.ingest.dates import period_bounds
+
+    return period_bounds(first)[0], period_bounds(last)[1]
 
 
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:

@@ -71,10 +71,11 @@ def _source_of(name: bytes | None) -> str | None:
 
 
 def timeline_counts(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
-                    count_mentions: bool = False) -> TimelineCounts:
+                    count_mentions: bool = False, totals_always: bool = False) -> TimelineCounts:
     """Count matching articles (or mentions) by the first day of their period, the undated
     ones, and all articles of each period that pass the same filters (the query aside). By
-    source: by source name (None for none), undated ones counted in too."""
+    source: by source name (None for none), undated ones counted in too. The totals are left
+    out when nothing matched, unless ``totals_always`` (a shard: other shards may have matches)."""
     if by not in BY:
         raise ValueError(by)
     dates = s.column("date")
@@ -92,7 +93,7 @@ def timeline_counts(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
         elif raw < UNDATED:
             counts[_period_start(to_datetime(raw).date(), by)] += n
     totals: Counter[Any] = Counter()
-    if counts:
+    if counts or totals_always:
         for d in s.matching(s.everything(filters)):
             if names is not None:
                 totals[_source_of(names[d])] += 1

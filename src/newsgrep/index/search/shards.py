@@ -181,7 +181,7 @@ def shard_timeline(shard: str, bound: BoundQuery, filters: Filters, by: str, men
     articles per period or source (within the filters)."""
     from newsgrep.index.search.research import timeline_counts
 
-    return timeline_counts(shard_searcher(shard, params, analysis), bound, filters, by, mentions)
+    return timeline_counts(shard_searcher(shard, params, analysis), bound, filters, by, mentions, totals_always=True)
 
 
 def shard_kwic(shard: str, bound: BoundQuery, width: int, params: RankingParams,

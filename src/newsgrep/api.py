@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -404,39 +403,48 @@ def timeline(query: str, index: str | None = None, options: SearchOptions = Sear
 def filter_notes(index: str | None = None, options: SearchOptions = SearchOptions(),
                  cluster: str | None = None) -> tuple[str, ...]:
     """Say which filters of ``options`` name nothing in the index: a source no article has (with
-    similar or the most common ones), dates on an index without dated articles or outside its dates."""
+    similar or the most common ones), dates on an index without dated articles or outside its
+    dates. Costs a count per filter; a scan of the index only when one names nothing."""
     import difflib
 
-    if not (options.source or options.since or options.until):
-        return ()
+    from newsgrep.index.search.searcher import Filters
+
     filters = options.filters()
+    named_nothing = [f for f in (Filters(source=filters.source) if filters.source else None,
+                                 Filters(since=filters.since, until=filters.until)
+                                 if filters.since or filters.until else None)
+                     if f is not None and not _passing(index, f, cluster)]
+    if not named_nothing:
+        return ()
     st = stats(index, cluster)
     notes = []
-    if options.source:
+    if any(f.source for f in named_nothing) and options.source:
         names = {name.lower(): name for name in st.sources if name != "(none)"}
-        if options.source.lower() not in names:
-            close = [names[k] for k in difflib.get_close_matches(options.source.lower(), list(names), 5, 0.5)]
-            close += [n for n in names.values() if options.source.lower() in n.lower() and n not in close]
-            which = "similar sources" if close else "the most common sources"
-            shown = (close or [n for n in st.sources if n != "(none)"])[:5]
-            notes.append(f"no article has the source {options.source!r}" + (
-                f"; {which}: {', '.join(repr(n) for n in shown)}" if shown else "; no article has a source"))
-    if options.since or options.until:
-        if st.first_date is None:
+        close = [names[k] for k in difflib.get_close_matches(options.source.lower(), list(names), 5, 0.5)]
+        close += [n for n in names.values() if options.source.lower() in n.lower() and n not in close]
+        which = "similar sources" if close else "the most common sources"
+        shown = (close or list(names.values()))[:5]
+        notes.append(f"no article has the source {options.source!r}" + (
+            f"; {which}: {', '.join(repr(n) for n in shown)}" if shown else "; no article has a source"))
+    if any(f.since or f.until for f in named_nothing):
+        if st.first_date is None or st.last_date is None:
             notes.append("no article in the index has a date, so --since/--until match nothing")
-        elif st.last_date is not None:
-            first, last = period_range(st.first_date, st.last_date)
-            if (filters.since and filters.since >= last) or (filters.until and filters.until <= first):
-                notes.append(f"no article is dated inside --since/--until: the index's dates run from "
-                             f"{st.first_date} to {st.last_date}")
+        else:
+            notes.append(f"no article is dated inside --since/--until: the index's dates run from "
+                         f"{st.first_date} to {st.last_date}")
     return tuple(notes)
 
 
-def period_range(first: str, last: str) -> tuple[datetime, datetime]:
-    """Return the first instant of the day ``first`` and the first instant after the day ``last``."""
-    from newsgrep.ingest.dates import period_bounds
+def _passing(index: str | None, filters: Filters, cluster: str | None) -> int:
+    """Count the articles that pass filters, whatever they say."""
+    sharded = _sharded(index, SearchOptions(), cluster)
+    if sharded is not None:
+        from newsgrep.index.search.shards import ShardRequest
 
-    return period_bounds(first)[0], period_bounds(last)[1]
+        with sharded:
+            return sharded.query(sharded.everything(filters), ShardRequest(0, count=True))[0]
+    with _searcher(index, SearchOptions()) as s:
+        return s.count(s.everything(filters))
 
 
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:

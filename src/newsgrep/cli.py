@@ -287,8 +287,8 @@ def _write_records(records: Any, columns: tuple[str, ...], fmt: str) -> int:
 @click.argument("article", metavar="ID|PATH")
 @index_option
 @click.option("--query", "query", metavar="QUERY", help="Highlight this query's words.")
-@any_option
-@variants_option
+@click.option("--any", "any_terms", is_flag=True, help="Read --query as search --any does (any word).")
+@click.option("--variants", is_flag=True, help="Highlight every spelling of the names in --query.")
 @click.option("--json", "as_json", is_flag=True, help="The Article record as JSON.")
 @click.option("--no-pager", is_flag=True, help="Print directly, never through a pager.")
 @color_option

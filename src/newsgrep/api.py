@@ -105,6 +105,13 @@ def _sharded(index: str | None, options: SearchOptions, cluster: str | None) -> 
     return ShardedIndex(where, n, mapper=mapper, **_settings(options))
 
 
+def check_settings() -> None:
+    """Check every NEWSGREP_* environment variable; a malformed one is a UsageError naming it."""
+    from newsgrep.settings import check
+
+    check()
+
+
 def keep_cluster_clients(seconds: float | None = None) -> None:
     """Have this process's ``cluster=`` calls reach, and start, kept Dask clients (newsgrep.cluster.keep)
     that wait ``seconds`` (default $NEWSGREP_CLUSTER_KEEP, else 600; 0: none) for their next call:

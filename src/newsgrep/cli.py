@@ -115,9 +115,9 @@ def cli(debug: bool) -> None:
       newsgrep search "Idlib" --json     JSON Lines for scripts
     """
     _state["debug"] = debug
-    from newsgrep.settings import check
+    from newsgrep.api import check_settings
 
-    check()
+    check_settings()
 
 
 # --- index / remove -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Nothing here parses queries, reads files or touches the index: that is newsgrep.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from typing import Any
@@ -115,9 +116,24 @@ def cli(debug: bool) -> None:
       newsgrep search "Idlib" --json     JSON Lines for scripts
     """
     _state["debug"] = debug
+    _show_notes()
     from newsgrep.api import check_settings
 
     check_settings()
+
+
+class _NoteHandler(logging.Handler):
+    """Say the library's notes on how a query was read on stderr (every command, every mode)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _err(f"note: {record.getMessage()}")
+
+
+def _show_notes() -> None:
+    notes = logging.getLogger("newsgrep.notes")
+    if not any(isinstance(h, _NoteHandler) for h in notes.handlers):
+        notes.addHandler(_NoteHandler())
+        notes.propagate = False
 
 
 # --- index / remove -----------------------------------------------------------------------------
@@ -274,7 +290,7 @@ def _write_records(records: Any, columns: tuple[str, ...], fmt: str) -> int:
     if w is not None:
         w.writerow(columns)
     for rec in records:
-        row = asdict(rec)
+        row = rec.record() if hasattr(rec, "record") else asdict(rec)
         if w is not None:
             w.writerow(record_row(row, columns))
         else:
@@ -300,7 +316,6 @@ def show(article: str, index: str | None, query: str | None, any_terms: bool, va
 
     In a terminal the article opens in a pager ($NEWSGREP_PAGER, $PAGER or less).
     """
-    from dataclasses import asdict
 
     from newsgrep import api
     from newsgrep.render.output import Output
@@ -314,7 +329,7 @@ def show(article: str, index: str | None, query: str | None, any_terms: bool, va
     if as_json:
         from newsgrep.render.jsonl import write_json
 
-        write_json(asdict(v.article), sys.stdout)
+        write_json(v.article.record(), sys.stdout)
         return EXIT_MATCH
     from newsgrep.render.research import show_text
 

@@ -28,6 +28,11 @@ class Article:
     author: str | None = None
     lang: str | None = None
     extra: dict[str, Any] | None = None  # what an export says beyond these: section, length, ...
+    title_derived: bool = False  # the record had no headline: the title is the body's opening
+
+    def record(self) -> dict[str, Any]:
+        """The record ``show --json`` and ``export`` write: the contract's fields and ``extra``."""
+        return {**{k: getattr(self, k) for k in ARTICLE_FIELDS}, "extra": self.extra}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A text is cut into tokens by one regular expression: numbers with their group and decimal
 separators ("12,000", "2.4"), and runs of word characters with inner apostrophes ("Ma'arrat",
-"Syria's"). Hyphens and other punctuation split tokens ("al-Assad" is "al" "assad").
+"Syria's") or an inner "&" ("AT&T", "P&O"). Hyphens and other punctuation split tokens
+("al-Assad" is "al" "assad").
 
 Each token has a position (its place among all tokens, stopwords included, so that a phrase
 keeps its gaps, as Lucene's position increments do), a written form (folded: lower case, accents,
@@ -29,11 +30,11 @@ LUCENE_STOPWORDS = frozenset(
 )
 
 TOKEN_PATTERNS = {
-    # numbers with separators kept whole, words with inner apostrophes, hyphens split
-    "news1": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´]\w+)*",
+    # numbers with separators kept whole, words with inner apostrophes or "&" (AT&T), hyphens split
+    "news1": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´&]\w+)*",
     # ablations (benchmarks/ranking.py): hyphenated words whole; numbers split at separators
-    "hyphens-whole": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´-]\w+)*",
-    "numbers-split": r"\w+(?:['’ʼʾʿ`´]\w+)*",
+    "hyphens-whole": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´&-]\w+)*",
+    "numbers-split": r"\w+(?:['’ʼʾʿ`´&]\w+)*",
 }
 _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
@@ -65,7 +66,7 @@ class AnalysisSettings:
     def describe(self) -> str:
         """Say the settings in a short line (what an index records)."""
         stops = zlib.crc32(" ".join(sorted(self.stopwords)).encode())
-        return (f"news2;tokens={self.tokens};stop={len(self.stopwords)}:{stops:08x};"
+        return (f"news3;tokens={self.tokens};stop={len(self.stopwords)}:{stops:08x};"
                 f"stem={self.stemmer};max={self.maxsize}")
 
 

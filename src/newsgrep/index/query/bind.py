@@ -3,13 +3,17 @@
 Words are analysed as the index analysed its text (a word may be a stopword, and a hyphenated
 word is a phrase of its parts). Wildcards and fuzzy words are expanded over the written forms the
 index holds (``wtitle``/``wbody``: folded, not stemmed), never over stems; with ``variants``,
-each word is expanded to the spellings of the same name the index holds. The statistics come
+each word is expanded to the spellings of the same name the index holds. In a phrase every word
+counts: a stopword is matched as written at its place, and so is a wildcard or fuzzy word (the
+written fields keep positions). A query word whose analysis drops symbols (``C++``, ``C#``) is
+searched as analysed, and a note says so (``notes``: the CLI prints them on stderr). The statistics come
 from ``reader``, which may be one index's reader or the readers of every shard together (a
 Whoosh MultiReader), so that every shard scores with the whole collection's statistics.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -20,14 +24,19 @@ from newsgrep.errors import QueryError
 from newsgrep.index.query import ranking
 from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Match, Seq, Terms
 from newsgrep.index.query.ranking import RankingParams
-from newsgrep.index.query.schema import SEARCH_FIELDS, WRITTEN_FIELDS
+from newsgrep.index.query.schema import SEARCH_FIELDS, TITLE_FIELDS, WRITTEN_FIELDS
 from newsgrep.index.query.syntax import Bool, DateRange, Fuzzy, Node, Pattern, Phrase, Word
 from newsgrep.text.analysis import Analyzer, fold
 from newsgrep.text.names import ARTICLES, NameIndex
 
 NAME_GAP = 2  # the words of a name: each at most this many positions after the one before
-_PATTERN_CHARS = re.compile(r"^[\w*?]+$", re.UNICODE)
+_PATTERN_CHARS = re.compile(r"^[\w*?]+(?:&[\w*?]+)*$", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
+_FUZZY_WORD = re.compile(r"^(.*[^~])~(\d*)$")
+_EDGE = re.compile(r"^[^\w*?]+|[^\w*?~]+$")  # punctuation around a word of a phrase
+_SYMBOLS = set("#@%&+=<>|^$€£¥©®°§")
+NOTES = logging.getLogger("newsgrep.notes")  # how a query was read, when it is not as typed
+_SEARCH_WRITTEN = tuple(WRITTEN_FIELDS[f] for f in SEARCH_FIELDS)
 
 
 def _decode(term: Any) -> str:
@@ -46,6 +55,7 @@ class Binder:
         self.doc_count = int(reader.doc_count_all())
         self._names: NameIndex | None = None
         self._lexicons: dict[str, list[str]] = {}
+        self.notes: list[str] = []
 
     # --- vocabulary ------------------------------------------------------------------------------
 
@@ -53,7 +63,19 @@ class Binder:
         """Return every term of a field (kept for the binder's life)."""
         got = self._lexicons.get(fieldname)
         if got is None:
-            got = self._lexicons[fieldname] = [_decode(t) for t in self.reader.lexicon(fieldname)]
+            from newsgrep.index.whoosh_compat.w3 import field_terms
+
+            reader = self.reader
+            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
+            if len(leaves) == 1 and hasattr(leaves[0], "_terms"):
+                got = field_terms(leaves[0], fieldname)
+            else:
+                words: set[str] = set()
+                for r in leaves:
+                    words.update(field_terms(r, fieldname) if hasattr(r, "_terms")
+                                 else map(_decode, r.lexicon(fieldname)))
+                got = sorted(words)
+            self._lexicons[fieldname] = got
         return got
 
     def names(self) -> NameIndex:
@@ -62,6 +84,11 @@ class Binder:
             words = set(self.lexicon("wtitle")) | set(self.lexicon("wbody"))
             self._names = NameIndex.of(sorted(words))
         return self._names
+
+    def note(self, text: str) -> None:
+        """Say how a part of the query was read when it is not as typed (once each)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def _df(self, fields: Sequence[str], terms: Iterable[str]) -> tuple[int, list[int]]:
         per_field = []
@@ -101,7 +128,10 @@ class Binder:
             except (KeyError, ValueError):
                 total = 0.0
             avgs[f] = total / self.doc_count if self.doc_count else 0.0
-        return BoundQuery(root, text, avgs, self.doc_count)
+        avgs["dtitle"] = avgs["title"]  # a derived title is normalised as a title
+        for n in self.notes:
+            NOTES.warning(n)
+        return BoundQuery(root, text, avgs, self.doc_count, tuple(self.notes))
 
     def _node(self, node: Node) -> Bound | None:
         if isinstance(node, Bool):
@@ -145,24 +175,94 @@ class Binder:
     def _fields(self, field: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Return the fields a word is searched in, and where their written forms are."""
         if field is None:
-            return SEARCH_FIELDS, tuple(WRITTEN_FIELDS[f] for f in SEARCH_FIELDS)
+            return SEARCH_FIELDS, _SEARCH_WRITTEN
+        if field == "title":  # a title derived from the body too
+            return TITLE_FIELDS, tuple(WRITTEN_FIELDS[f] for f in TITLE_FIELDS)
         if field in WRITTEN_FIELDS:
             return (field,), (WRITTEN_FIELDS[field],)
         return (field,), (field,)  # source, author: their terms are written forms
 
     def _word(self, text: str, field: str | None, col: int) -> Bound | None:
+        self._check_symbols(text, self.analyzer.tokens(text))
         return self._words(text, field, None, label=text)
+
+    def _check_symbols(self, text: str, tokens: Iterable[Any]) -> None:
+        """Note a word whose analysis drops symbols that may carry meaning (C++, C#, 5%)."""
+        toks = list(tokens)
+        covered = {i for t in toks for i in range(t.start, t.end)}
+        dropped = sorted({c for i, c in enumerate(text)
+                          if i not in covered and (c in _SYMBOLS or unicodedata.category(c)[0] == "S")})
+        if not dropped:
+            return
+        symbols = " ".join(f'"{c}"' for c in dropped)
+        words = " ".join(text[t.start:t.end] for t in toks)
+        if words:
+            self.note(f"{text} is searched as {words}: the index keeps words, not the symbols {symbols}")
+        else:
+            self.note(f"{text} is not a word and is left out: the index keeps words, not the symbols {symbols}")
 
     def _phrase(self, node: Phrase) -> Bound | None:
         text = node.text
-        if self.variants and node.field is None:
+        if self.variants and node.field is None and not any(c in text for c in "*?~"):
             return self._name(text, node.slop)
-        return self._words(text, node.field, node.slop, label=f'"{text}"')
+        return self._quoted(node)
+
+    def _quoted(self, node: Phrase) -> Bound | None:
+        """A phrase: every word at its place, stopwords included; a wildcard or fuzzy word
+        matches a word as written there."""
+        fields, wfields = self._fields(node.field)
+        written_field = fields == wfields
+        kind = "word" if node.field is None else "field"
+        parts: list[Terms] = []
+        offsets: list[int] = []
+        pos = 0
+        for chunk in node.text.split():
+            word = _EDGE.sub("", chunk)
+            col = node.col + 1 + node.text.find(chunk)
+            fuzzy = _FUZZY_WORD.match(word)
+            if word and ("*" in word or "?" in word):
+                if fuzzy:
+                    raise QueryError(f"a word cannot be both a wildcard and fuzzy (column {col})")
+                parts.append(self._pattern(Pattern(word, node.field, col)))
+            elif word and fuzzy:
+                dist = fuzzy[2] or "1"
+                if dist not in ("1", "2"):
+                    raise QueryError(f"a fuzzy word takes ~1 or ~2 edits, not ~{dist} (column {col})")
+                parts.append(self._fuzzy(Fuzzy(fuzzy[1], int(dist), node.field, col)))
+            else:
+                tokens = list(self.analyzer.tokens(chunk))
+                self._check_symbols(chunk, tokens)
+                for t in tokens:
+                    if not t.written:  # too long to be indexed: a word no article holds
+                        parts.append(Terms(fields, (), chunk[t.start:t.end], written=(), wfields=wfields))
+                    elif written_field:
+                        parts.append(self.terms(fields, [t.written], t.written, kind=kind))
+                    elif t.term is None:
+                        parts.append(self._stopword(t.written, fields, wfields))
+                    else:
+                        parts.append(self.terms(fields, [t.term], chunk[t.start:t.end], kind=kind))
+                    offsets.append(pos)
+                    pos += 1
+                continue
+            offsets.append(pos)
+            pos += 1
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return Seq(tuple(parts), tuple(offsets), node.slop, f'"{node.text}"')
+
+    def _stopword(self, written: str, fields: tuple[str, ...], wfields: tuple[str, ...]) -> Terms:
+        """A stopword in a phrase: matched as written, scored from its written forms' counts."""
+        df, per_field = self._df(wfields, [written])
+        p, n = self.params, self.doc_count
+        return Terms(fields, (), written, ranking.idf(p, n, df), tuple(ranking.idf(p, n, d) for d in per_field),
+                     written=(written,), wfields=wfields, kind="stopword")
 
     def _words(self, text: str, field: str | None, slop: int | None, label: str) -> Bound | None:
         fields, wfields = self._fields(field)
         tokens = list(self.analyzer.tokens(text))
-        written_field = fields[0] in ("source", "author")
+        written_field = fields == wfields
         kept = [t for t in tokens if (t.written if written_field else t.term)]
         if not kept:
             return None
@@ -185,13 +285,13 @@ class Binder:
 
     # --- wildcards, fuzzy words, spelling variants ------------------------------------------------
 
-    def _pattern(self, node: Pattern) -> Bound | None:
+    def _pattern(self, node: Pattern) -> Terms:
         fields, wfields = self._fields(node.field)
         pattern = unicodedata.normalize("NFKD", node.text.lower())
         pattern = "".join(c for c in pattern if not unicodedata.combining(c))
         pattern = _APOSTROPHES.sub("", pattern)
         if not _PATTERN_CHARS.match(pattern):
-            bad = next(c for c in pattern if not (c.isalnum() or c in "*?_"))
+            bad = next((c for c in pattern if not (c.isalnum() or c in "*?_&")), "&")
             raise QueryError(f"a wildcard word is one word: {node.text!r} holds {bad!r} (column {node.col})")
         if not any(c.isalnum() for c in pattern):
             raise QueryError(f"a wildcard needs a letter or digit: {node.text!r} (column {node.col})")
@@ -208,7 +308,7 @@ class Binder:
             found.update(w for w in words if regex.match(w))
         return self._expansion(node.text, fields, wfields, found, "wildcard")
 
-    def _fuzzy(self, node: Fuzzy) -> Bound | None:
+    def _fuzzy(self, node: Fuzzy) -> Terms:
         fields, wfields = self._fields(node.field)
         word = fold(node.text)
         if not word:
@@ -233,7 +333,7 @@ class Binder:
 
     def _variant(self, written: str, label: str) -> Terms:
         found = set(self.names().variants(written))
-        return self._expansion(label, SEARCH_FIELDS, tuple(WRITTEN_FIELDS.values()), found, "variants")
+        return self._expansion(label, SEARCH_FIELDS, _SEARCH_WRITTEN, found, "variants")
 
     def _name(self, text: str, slop: int | None) -> Bound | None:
         """A name of several words in all its spellings: the words in order, each at most
@@ -251,8 +351,7 @@ class Binder:
         if not joined:
             return seq
         return Match(should=(seq, self._expansion(f'"{text}" (run together)', SEARCH_FIELDS,
-                                                   tuple(WRITTEN_FIELDS.values()), set(joined),
-                                                   "variants")))
+                                                   _SEARCH_WRITTEN, set(joined), "variants")))
 
 
 def bind(node: Node, text: str, reader: Any, analyzer: Analyzer,

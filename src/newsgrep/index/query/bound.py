@@ -15,9 +15,11 @@ from datetime import datetime
 class Terms:
     """A word: any of ``terms`` in any of ``fields``, scored as one BM25F term.
 
-    ``written``, when set, is what the articles must contain as written (in ``wfields``): the
-    words a wildcard, a fuzzy word or a name's spellings matched. ``terms`` are then the index
-    terms of those words, which give the score.
+    ``written``, when set, is what the articles must contain as written (in ``wfields``, which
+    pair with ``fields`` one to one): the words a wildcard, a fuzzy word or a name's spellings
+    matched. ``terms`` are then the index terms of those words, which give the score. A stopword
+    of a phrase (``kind`` "stopword") has no terms: it is found, placed and scored by its written
+    form alone, and in a phrase with other words it only has to be at its place.
     """
 
     fields: tuple[str, ...]
@@ -28,7 +30,7 @@ class Terms:
     boost: float = 1.0                      # how often the word was typed
     written: tuple[str, ...] | None = None
     wfields: tuple[str, ...] = ()
-    kind: str = "word"                      # word, wildcard, fuzzy, variants, field
+    kind: str = "word"                      # word, wildcard, fuzzy, variants, field, stopword
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,10 @@ class Seq:
     ordered: bool = False
 
     @property
-    def needs_text(self) -> bool:
-        """Tell whether positions alone cannot decide (a part matches written forms)."""
-        return any(p.written is not None for p in self.parts)
+    def scored_parts(self) -> tuple[Terms, ...]:
+        """The parts that find the candidates and give the score: all but the stopwords, or
+        every part of a phrase of stopwords only."""
+        return tuple(p for p in self.parts if p.kind != "stopword") or self.parts
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class BoundQuery:
     text: str
     avg_lengths: dict[str, float] = field(default_factory=dict)
     doc_count: int = 0
+    notes: tuple[str, ...] = ()             # how parts of the query were read, when not as typed
 
 
 def leaves(node: Bound) -> list[Terms | Seq | Dates | Exact]:

@@ -37,7 +37,10 @@ class RankingParams:
     query_tf: bool = True               # False: a word typed twice counts once
 
     def weight(self, fieldname: str) -> float:
-        """Return a field's weight (1 for fields other than title and body)."""
+        """Return a field's weight (1 for fields other than title and body; a title derived from
+        the body, which only title: searches, weighs as a title)."""
+        if fieldname == "dtitle":
+            fieldname = "title"
         for name, w in self.weights:
             if name == fieldname:
                 return w

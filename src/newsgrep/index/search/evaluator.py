@@ -11,7 +11,8 @@ ranking function (``index/query/ranking.py`` holds its formula and parameters).
 Phrases are checked lazily: the articles with all of a phrase's words get an upper bound (the
 sum of the words' scores, which is the phrase's score when it matches); ``top`` reads positions
 only until the best ``limit`` are settled, and ``scores`` settles all. A phrase part that matches
-written forms (a wildcard inside quotes, a name's spellings) is checked on the article's text.
+words as written (a stopword, a wildcard or fuzzy word inside quotes, a name's spellings) takes
+its positions from the written fields, which share the term fields' positions.
 Statistics (document count, average field lengths, idf) come with the bound query, from one
 index or from every shard, so a shard scores exactly as the whole collection would.
 """
@@ -233,16 +234,18 @@ class Evaluator:
                      seg: SegmentPostings) -> list[tuple[str, float, dict[int, float]]]:
         """Return each field's weight and normalised term frequencies: tf / norm(length)."""
         out = []
-        for f in node.fields:
+        for i, f in enumerate(node.fields):
             den = self._table(bound, f)
             lengths = seg.lengths(f)
             acc: dict[int, float] = {}
             get = acc.get
-            for t in node.terms:
+            # a stopword of a phrase is counted from its written form, in the field's lengths
+            source, words = (f, node.terms) if node.terms else (node.wfields[i], node.written or ())
+            for t in words:
                 bt = t.encode("utf-8")
-                if not seg.has(f, bt):
+                if not seg.has(source, bt):
                     continue
-                for ids, weights in seg.blocks(f, bt):
+                for ids, weights in seg.blocks(source, bt):
                     for d, x in zip(ids, weights):
                         acc[d] = get(d, 0.0) + x / den[lengths[d]]
             out.append((f, self.params.weight(f), acc))
@@ -258,7 +261,7 @@ class Evaluator:
             for (_, w, acc), field_idf in zip(per_field, node.field_idfs or [node.idf] * len(per_field)):
                 for d, tf in acc.items():
                     out[d] = out.get(d, 0.0) + w * ranking.saturate(p, field_idf * node.boost, tf)
-        elif not p.per_field_lengths:
+        elif not p.per_field_lengths and node.terms:
             out = self._one_length(bound, node, seg, weight)
         else:
             tfs: dict[int, float] = {}
@@ -272,7 +275,7 @@ class Evaluator:
             k1 = p.k1
             k1_1 = k1 + 1
             out = {d: weight * tf * k1_1 / (tf + k1) for d, tf in tfs.items()}
-        if node.written is not None:
+        if node.written is not None and node.terms:
             allowed = self._written_docs(node, seg)
             out = {d: out.get(d, 0.0) for d in allowed}
         return out
@@ -303,9 +306,10 @@ class Evaluator:
 
     def _seq(self, bound: BoundQuery, node: Seq,
              seg: SegmentPostings) -> tuple[Scores, Settle | None]:
-        """Words at set positions: candidates with all the words, settled on their positions."""
+        """Words at set positions: candidates with all the scored words (stopwords are only
+        looked for at their places), settled on their positions in one field."""
         scores: Scores | None = None
-        for part in node.parts:
+        for part in node.scored_parts:
             got = self._terms(bound, part, seg)
             scores = got if scores is None else _intersection(scores, got)
             if not scores:
@@ -316,37 +320,33 @@ class Evaluator:
         fields = node.parts[0].fields
 
         def settle(d: int) -> float | None:
-            if node.needs_text:
-                return scores[d] if self._text_has(node, seg, d) else None
             for f in fields:
-                lists = [self._positions(part, f, seg, d) for part in node.parts]
-                if all(lists) and occurs(node, lists):
-                    return scores[d]
+                lists = []
+                for part in node.parts:
+                    got = self._positions(part, f, seg, d)
+                    if not got:
+                        break
+                    lists.append(got)
+                else:
+                    if occurs(node, lists):
+                        return scores[d]
             return None
 
         return scores, settle
 
     def _positions(self, part: Terms, fieldname: str, seg: SegmentPostings, d: int) -> list[int]:
+        """Return a part's positions in one field of an article: its index terms' or, for a part
+        that matches words as written, its written forms' (the same positions)."""
         if fieldname not in part.fields:
             return []
+        if part.written is not None:
+            source, words = part.wfields[part.fields.index(fieldname)], part.written
+        else:
+            source, words = fieldname, part.terms
         out: list[int] = []
-        for t in part.terms:
-            out.extend(seg.positions(fieldname, t.encode("utf-8"), d))
-        return sorted(out)
-
-    def _text_has(self, node: Seq, seg: SegmentPostings, d: int) -> bool:
-        """Check a phrase on an article's text (parts that match written forms)."""
-        stored = seg.reader.stored_fields(d)
-        for f in node.parts[0].fields:
-            tokens = list(self.analyzer.tokens(stored.get(f) or ""))
-            lists = []
-            for part in node.parts:
-                terms, written = set(part.terms), part.written
-                lists.append([t.pos for t in tokens
-                              if (t.written in written if written is not None else t.term in terms)])
-            if all(lists) and occurs(node, lists):
-                return True
-        return False
+        for t in words:
+            out.extend(seg.positions(source, t.encode("utf-8"), d))
+        return sorted(out) if len(words) > 1 else out
 
     # --- dates ------------------------------------------------------------------------------------
 
@@ -406,6 +406,40 @@ def _assign(choices: list[list[int]]) -> bool:
         return False
 
     return go(0)
+
+
+def phrase_occurrences(node: Seq, lists: list[list[int]]) -> list[tuple[int, int]]:
+    """Return (first, last) positions of each occurrence of a phrase in one field, given each
+    part's sorted positions: for a phrase, where it starts and ends; with ``slop``, the shortest
+    stretch starting at each position that holds all the parts (in order, for a name)."""
+    if node.slop is None:
+        rest = [set(ps) for ps in lists[1:]]
+        offs = node.offsets
+        return [(p, p + offs[-1]) for p in lists[0]
+                if all(p + offs[i] in s for i, s in enumerate(rest, 1))]
+    found: list[tuple[int, int]] = []
+    slop = node.slop
+    if node.ordered:
+        for p in lists[0]:
+            reached = {p}
+            for ps in lists[1:]:
+                reached = {q for q in ps if any(1 <= q - r <= slop for r in reached)}
+                if not reached:
+                    break
+            else:
+                found.append((p, min(reached)))
+        return found
+    n = len(lists)
+    starts = sorted({p for ps in lists for p in ps})
+    for s in starts:
+        ends = sorted({p for ps in lists for p in ps if s <= p <= s + slop})
+        for e in ends:
+            if any(s in lists[i] and _assign([[s] if k == i else [p for p in lists[k] if s < p <= e]
+                                              for k in range(n)])
+                   for i in range(n)):
+                found.append((s, e))
+                break
+    return found
 
 
 def occurrence_positions(node: Seq, lists: list[list[int]]) -> set[int]:

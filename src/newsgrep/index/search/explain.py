@@ -68,10 +68,11 @@ def explain(s: Searcher | Sequence[Searcher], bound: BoundQuery, mode: str, matc
             words.append(_word(searchers, leaf))
         elif isinstance(leaf, Seq):
             words.extend(_word(searchers, p) for p in leaf.parts)
-            if leaf.needs_text:
-                notes.append(f"{leaf.label}: positions checked on the article text")
+            if any(p.written is not None for p in leaf.parts):
+                notes.append(f"{leaf.label}: the words marked as written (stopwords, wildcards, fuzzy "
+                             "words, spellings) are matched as written at their places")
         elif isinstance(leaf, Dates):
             notes.append(f"{leaf.label}: dated articles from {leaf.start or 'the first'} "
                          f"up to (not including) {leaf.end or 'the last'}, UTC; undated never match")
     return Explanation(query=bound.text, parsed=describe(bound.root), mode=mode, words=tuple(words),
-                       matches=matches, notes=tuple(dict.fromkeys(notes)))
+                       matches=matches, notes=tuple(dict.fromkeys([*bound.notes, *notes])))

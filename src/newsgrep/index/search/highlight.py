@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsgrep.hits import Snippet
 from newsgrep.index.query.bound import Bound, Seq, Terms, positive_leaves
-from newsgrep.index.search.evaluator import occurrence_positions
+from newsgrep.index.search.evaluator import occurrence_positions, phrase_occurrences
 from newsgrep.text.analysis import Analyzer, Token
 
 SNIPPET_CHARS = 200
@@ -29,14 +30,20 @@ class FieldSpec:
 
 @dataclass
 class MatchSpec:
-    """What a query marks in titles and in bodies (NOT parts left out)."""
+    """What a query marks in titles, derived titles and bodies (NOT parts left out)."""
 
     title: FieldSpec = field(default_factory=FieldSpec)
     body: FieldSpec = field(default_factory=FieldSpec)
+    dtitle: FieldSpec = field(default_factory=FieldSpec)
 
     def of(self, fieldname: str) -> FieldSpec | None:
-        """Return the spec of title or body (None for other fields)."""
-        return self.title if fieldname == "title" else self.body if fieldname == "body" else None
+        """Return the spec of title, dtitle or body (None for other fields)."""
+        return {"title": self.title, "body": self.body, "dtitle": self.dtitle}.get(fieldname)
+
+    def title_of(self, doc: dict[str, Any]) -> FieldSpec:
+        """Return what the query marks in an article's title: a title derived from the body is
+        marked only by ``title:`` (a plain word counts it where the body has it)."""
+        return self.dtitle if doc.get("title_derived") else self.title
 
 
 def match_spec(root: Bound) -> MatchSpec:
@@ -65,20 +72,67 @@ def _part_matches(part: Terms, tok: Token) -> bool:
     return tok.term in part.terms
 
 
-def find_matches(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[tuple[int, int]]:
-    """Return the character spans of the words of ``text`` that the query matched."""
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of what a query matched: a word, or a whole phrase or name (its first to
+    its last word), as character offsets and token positions."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+def _found(tokens: list[Token], spec: FieldSpec) -> tuple[list[int], list[tuple[Seq, list[list[int]]]]]:
+    """Return the tokens that match the query's words, and each of its phrases found in the
+    text with its parts' positions (a token's position is its index)."""
+    terms, written = spec.terms, spec.written
+    words = [i for i, t in enumerate(tokens) if t.term in terms or t.written in written] \
+        if terms or written else []
+    seqs = []
+    for seq in spec.seqs:
+        lists = [[t.pos for t in tokens if _part_matches(part, t)] for part in seq.parts]
+        if all(lists):
+            seqs.append((seq, lists))
+    return words, seqs
+
+
+def _occurrences(tokens: list[Token], spec: FieldSpec) -> list[tuple[int, int]]:
+    """Return (first, last) token indexes of every occurrence of the query's words and phrases,
+    an occurrence inside another one left out (a word that is part of a phrase found there)."""
+    words, seqs = _found(tokens, spec)
+    found = {(i, i) for i in words}
+    for seq, lists in seqs:
+        found.update(phrase_occurrences(seq, lists))
+    out: list[tuple[int, int]] = []
+    reach = -1  # the furthest last token of the spans kept, which all start at or before this one
+    for first, last in sorted(found, key=lambda fl: (fl[0], -fl[1])):
+        if last <= reach:  # inside a span kept (distinct spans: never the same one)
+            continue
+        out.append((first, last))
+        reach = last
+    return out
+
+
+def find_mentions(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[Mention]:
+    """Return every occurrence of what the query matched in ``text`` (what kwic lists and
+    --mentions counts): a phrase or a multi-word name once, from its first word to its last."""
     if not text or not spec:
         return []
     tokens = list(analyzer.tokens(text))
-    marked: set[int] = set()
-    terms, written = spec.terms, spec.written
-    if terms or written:
-        marked.update(i for i, t in enumerate(tokens) if t.term in terms or t.written in written)
-    for seq in spec.seqs:
-        by_pos = {t.pos: i for i, t in enumerate(tokens)}
-        lists = [[t.pos for t in tokens if _part_matches(part, t)] for part in seq.parts]
-        if all(lists):
-            marked.update(by_pos[p] for p in occurrence_positions(seq, lists))
+    return [Mention(tokens[a].start, tokens[b].end, a, b) for a, b in _occurrences(tokens, spec)]
+
+
+def find_matches(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Return the character spans of the words of ``text`` that the query matched (every word
+    of a phrase's occurrences)."""
+    if not text or not spec:
+        return []
+    tokens = list(analyzer.tokens(text))
+    words, seqs = _found(tokens, spec)
+    marked = set(words)
+    for seq, lists in seqs:
+        marked.update(occurrence_positions(seq, lists))
     return [(tokens[i].start, tokens[i].end) for i in sorted(marked)]
 
 

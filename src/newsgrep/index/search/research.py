@@ -10,7 +10,7 @@ from typing import Any
 
 from newsgrep.index.query.bound import BoundQuery
 from newsgrep.index.search.columns import UNDATED
-from newsgrep.index.search.highlight import MatchSpec, find_matches
+from newsgrep.index.search.highlight import FieldSpec, MatchSpec, find_matches, find_mentions
 from newsgrep.index.search.searcher import Filters, Searcher
 from newsgrep.index.whoosh_compat.numeric import to_datetime
 from newsgrep.models import Article, ArticleView, IndexStats, KwicLine, SourceRow, Timeline, TimelineRow
@@ -54,13 +54,19 @@ def article_of(doc: dict[str, Any]) -> Article:
     return Article(id=doc["id"], path=doc["path"], title=doc.get("title") or "",
                    body=doc.get("body") or "", date=doc.get("date_text"),
                    source=doc.get("source") or None, url=doc.get("url"),
-                   author=doc.get("author"), lang=doc.get("lang"), extra=doc.get("extra"))
+                   author=doc.get("author"), lang=doc.get("lang"), extra=doc.get("extra"),
+                   title_derived=bool(doc.get("title_derived")))
 
 
 def mentions(s: Searcher, doc: dict[str, Any], spec: MatchSpec) -> int:
-    """Count the matched words of one article (what kwic lists for it)."""
-    return sum(len(find_matches(doc.get(f) or "", spec.of(f) or spec.body, s.analyzer))
-               for f in ("title", "body"))
+    """Count the mentions of one article (what kwic lists for it): a phrase or a name once."""
+    return sum(len(find_mentions(text, fs, s.analyzer)) for text, fs in _fields(doc, spec))
+
+
+def _fields(doc: dict[str, Any], spec: MatchSpec) -> list[tuple[str, FieldSpec]]:
+    """Pair an article's title and body with what the query marks in each (a derived title
+    only by title:, so that its words are counted once, where the body has them)."""
+    return [(doc.get("title") or "", spec.title_of(doc)), (doc.get("body") or "", spec.body)]
 
 
 TimelineCounts = tuple[Counter[Any], int, Counter[Any]]
@@ -149,14 +155,13 @@ def kwic_rows(s: Searcher, bound: BoundQuery, width: int) -> list[tuple[Any, ...
     rows: list[tuple[Any, ...]] = []
     for d in s.matching(bound):
         doc = s.reader.stored_fields(d)
-        for part, f in enumerate(("title", "body")):
-            text = doc.get(f) or ""
+        for part, (text, fs) in enumerate(_fields(doc, spec)):
             flat = " ".join(text.split()) if "\n" in text or "  " in text else text
-            for start, end in find_matches(flat, spec.of(f) or spec.body, s.analyzer):
-                left = flat[max(0, start - width):start]
-                right = flat[end:end + width]
-                line = KwicLine(doc["id"], doc.get("date_text"), left, flat[start:end], right)
-                rows.append((dates[d], doc["id"], part, start, line))
+            for m in find_mentions(flat, fs, s.analyzer):
+                left = flat[max(0, m.start - width):m.start]
+                right = flat[m.end:m.end + width]
+                line = KwicLine(doc["id"], doc.get("date_text"), left, flat[m.start:m.end], right)
+                rows.append((dates[d], doc["id"], part, m.start, line))
     return rows
 
 
@@ -183,7 +188,7 @@ def view(s: Searcher, doc: dict[str, Any], bound: BoundQuery | None) -> ArticleV
     if bound is None:
         return ArticleView(article)
     spec = s.spec(bound)
-    return ArticleView(article, tuple(find_matches(article.title, spec.title, s.analyzer)),
+    return ArticleView(article, tuple(find_matches(article.title, spec.title_of(doc), s.analyzer)),
                        tuple(find_matches(article.body, spec.body, s.analyzer)))
 
 

@@ -254,7 +254,7 @@ class Searcher:
         terms: tuple[str, ...] = ()
         if spec is not None:
             title, body = doc.get("title") or "", doc.get("body") or ""
-            t_spans = find_matches(title, spec.title, self.analyzer)
+            t_spans = find_matches(title, spec.title_of(doc), self.analyzer)
             b_spans = find_matches(body, spec.body, self.analyzer)
             snips = tuple(make_snippets(body, b_spans))
             terms = tuple(matched_words([title, body], [t_spans, b_spans]))

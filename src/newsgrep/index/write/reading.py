@@ -60,11 +60,17 @@ def article_doc(a: Article) -> dict[str, Any]:
     """Turn an Article into the fields of a Whoosh document."""
     doc: dict[str, Any] = {
         "id": a.id, "path": a.path, "title": a.title, "body": a.body, "date_text": a.date,
-        "wtitle": a.title, "wbody": a.body,  # the same strings: analysed once for both fields
+        "wbody": a.body,  # the same string: analysed once for both fields
         "source": a.source or "", "source_key": (a.source or "").lower(), "url": a.url,
         "author": a.author, "lang": a.lang, "extra": a.extra or None,
         "source_name": (a.source or "").encode("utf-8"), "minhash": sketch(a.body),
     }
+    if a.title_derived:  # stored and found by title: only; a plain word counts it in the body
+        doc["title"] = ""
+        doc["_stored_title"] = doc["dtitle"] = doc["wdtitle"] = a.title
+        doc["title_derived"] = True
+    else:
+        doc["wtitle"] = a.title
     instant = to_instant(a.date)
     if instant is not None:
         doc["date"] = instant

@@ -11,7 +11,8 @@ from newsgrep.ingest.readers.localdates import INTERFACE_LANGS, parse_local_date
 from newsgrep.models import Article
 from newsgrep.text.clean import clean_text, one_line
 
-TITLE_MAX = 100
+TITLE_MAX = 100       # characters of a first sentence taken as a title
+TITLE_LINE_MAX = 150  # a body's first line up to this long is a title as it is
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s")
 # "808 words", "877 Wörter", "143 mots", "353 woorden", "8165 字", "306 Wörter"
 WORD_COUNT = re.compile(r"^\s*(\d[\d.,\s]*)\s*(?:words?|w[oö]rter|mots|woorden|palabras|parole|palavras|ord|"
@@ -34,6 +35,15 @@ def first_sentence(body: str, limit: int = TITLE_MAX) -> str:
     return (cut if len(cut) > limit // 2 else line[:limit]).rstrip(" ,;:-") + "…"
 
 
+def derive_title(body: str) -> str:
+    """Make a title for a record without one: the body's first line when it is at most
+    TITLE_LINE_MAX characters, else its first sentence (cut at a word to about TITLE_MAX)."""
+    line = one_line(next((ln for ln in body.split("\n") if ln.strip()), ""))
+    if len(line) <= TITLE_LINE_MAX:
+        return line
+    return first_sentence(body)
+
+
 def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str | None = "",
                  body: str | None = "", date: str | None = None, source: str | None = None,
                  author: str | None = None, url: str | None = None, lang: str | None = None,
@@ -46,7 +56,8 @@ def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str 
         first, _, rest = text.partition("\n")
         if one_line(first) == head:
             text = rest.lstrip("\n")
-    head = head or first_sentence(text)
+    derived = not head and bool(text.strip())
+    head = head or derive_title(text)
     kept = {k: _plain(v) for k, v in (extra or {}).items() if v not in (None, "", [], {})}
     return Article(
         id=one_line(id or "") or f"{ctx.file_id}#{n}",
@@ -59,6 +70,7 @@ def make_article(ctx: FileContext, n: int, *, id: str | None = None, title: str 
         author=one_line(author or "") or None,
         lang=one_line(lang or "").lower() or None,
         extra=kept or None,
+        title_derived=derived,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from newsgrep.errors import UsageError
 from newsgrep.ingest.dates import normalize_date
 from newsgrep.ingest.readers.base import FileContext
+from newsgrep.ingest.readers.common import derive_title
 from newsgrep.models import Article
 from newsgrep.text.clean import clean_text, one_line
 
@@ -115,14 +116,17 @@ class FieldResolver:
         raw = date_value if isinstance(date_value, (int, float)) and not isinstance(date_value, bool) \
             else got.get("date")
         date = ctx.date(raw, f"record {default_id}") if ctx is not None else normalize_date(raw)
+        title = one_line(got.get("title") or "")
+        body = clean_text(got.get("body") or "")
         return Article(
             id=one_line(got.get("id") or default_id),
             path=path,
-            title=one_line(got.get("title") or ""),
-            body=clean_text(got.get("body") or ""),
+            title=title or derive_title(body),
+            body=body,
             date=date,
             source=one_line(got.get("source") or "") or default_source,
             url=one_line(got.get("url") or "") or None,
             author=one_line(got.get("author") or "") or None,
             lang=one_line(got.get("lang") or "") or None,
+            title_derived=not title and bool(body.strip()),
         )

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,13 @@ def _open(index: str | None, options: SearchOptions, cluster: str | None) -> Sha
 
         mapper = cluster_mapper(cluster)
     return ShardedIndex(where, shard_count(where), mapper=mapper, **_settings(options))
+
+
+def check_settings() -> None:
+    """Check every NEWSGREP_* environment variable; a malformed one is a UsageError naming it."""
+    from newsgrep.settings import check
+
+    check()
 
 
 def keep_cluster_clients(seconds: float | None = None) -> None:
@@ -183,13 +191,13 @@ def _run(sh: ShardedIndex, text: str, options: SearchOptions, qid: str | None) -
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
-    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered by line);
-    blank lines and lines starting with ``#`` are skipped."""
+    """Read a batch file (``-``: standard input): one query a line, ``QID<TAB>QUERY`` or
+    ``QUERY`` (numbered by line); blank lines and lines starting with ``#`` are skipped."""
     from newsgrep.ingest.readers.decode import read_text
 
     try:
-        text = read_text(Path(path))
-    except (NewsgrepError, OSError) as exc:
+        text = sys.stdin.read() if path == "-" else read_text(Path(path))
+    except (NewsgrepError, OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read batch file {path}: {exc}") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
@@ -216,16 +224,17 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
 # --- reading, counting, exporting ----------------------------------------------------------------
 
 def show(article: str, index: str | None = None, query: str | None = None,
-         cluster: str | None = None) -> ArticleView | None:
+         cluster: str | None = None, any_terms: bool = False, variants: bool = False) -> ArticleView | None:
     """Return one whole article by id, or by the path of a file that holds one article (None
-    when there is no such article); the query's words marked."""
+    when there is no such article); the query's words marked (``any_terms``, ``variants``: read
+    the query as search's --any and --variants do)."""
     from newsgrep.index.search.research import view
 
     with _open(index, SearchOptions(), cluster) as sh:
         doc = sh.document(article) or _by_path(sh.local, article)
         if doc is None:
             return None
-        return view(sh.local[0], doc, sh.bind(query) if query else None)
+        return view(sh.local[0], doc, sh.bind(query, any_terms, variants) if query else None)
 
 
 def _by_path(searchers: Sequence[Searcher], article: str) -> dict[str, Any] | None:
@@ -278,16 +287,60 @@ def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOp
 
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
              by: str = "month", cluster: str | None = None) -> Timeline:
-    """Count the articles (or, with mentions, the matched words) per day, week, month or year."""
-    from newsgrep.index.search.research import PERIODS, timeline_of
+    """Count the articles (or, with mentions, the matched words) per day, week, month or year,
+    or per source; a period cut by the date filters counts only its part inside them."""
+    from newsgrep.index.search.research import BY, timeline_of
 
-    if by not in PERIODS:
-        raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
+    if by not in BY:
+        raise UsageError(f"bad period {by!r}: use {', '.join(BY)}")
     with _open(index, options, cluster) as sh:
         filters = options.filters()
         bound = sh.bind(query, options.any_terms, options.variants, filters)
-        counts, undated, totals = sh.timeline(bound, filters.source, by, options.mentions)
-        return timeline_of(counts, undated, totals, by, options.mentions)
+        counts, undated, totals = sh.timeline(bound, filters, by, options.mentions)
+        return timeline_of(counts, undated, totals, by, options.mentions, filters)
+
+
+def filter_notes(index: str | None = None, options: SearchOptions = SearchOptions(),
+                 cluster: str | None = None) -> tuple[str, ...]:
+    """Say which filters of ``options`` name nothing in the index: a source no article has (with
+    similar or the most common ones), dates on an index without dated articles or outside its
+    dates. Costs a count per filter; a scan of the index only when one names nothing."""
+    import difflib
+
+    from newsgrep.index.search.searcher import Filters
+
+    filters = options.filters()
+    named_nothing = [f for f in (Filters(source=filters.source) if filters.source else None,
+                                 Filters(since=filters.since, until=filters.until)
+                                 if filters.since or filters.until else None)
+                     if f is not None and not _passing(index, f, cluster)]
+    if not named_nothing:
+        return ()
+    st = stats(index, cluster)
+    notes = []
+    if any(f.source for f in named_nothing) and options.source:
+        names = {name.lower(): name for name in st.sources if name != "(none)"}
+        close = [names[k] for k in difflib.get_close_matches(options.source.lower(), list(names), 5, 0.5)]
+        close += [n for n in names.values() if options.source.lower() in n.lower() and n not in close]
+        which = "similar sources" if close else "the most common sources"
+        shown = (close or list(names.values()))[:5]
+        notes.append(f"no article has the source {options.source!r}" + (
+            f"; {which}: {', '.join(repr(n) for n in shown)}" if shown else "; no article has a source"))
+    if any(f.since or f.until for f in named_nothing):
+        if st.first_date is None or st.last_date is None:
+            notes.append("no article in the index has a date, so --since/--until match nothing")
+        else:
+            notes.append(f"no article is dated inside --since/--until: the index's dates run from "
+                         f"{st.first_date} to {st.last_date}")
+    return tuple(notes)
+
+
+def _passing(index: str | None, filters: Filters, cluster: str | None) -> int:
+    """Count the articles that pass filters, whatever they say."""
+    from newsgrep.index.search.shards import ShardRequest
+
+    with _open(index, SearchOptions(), cluster) as sh:
+        return sh.query(sh.everything(filters), ShardRequest(0, count=True))[0]
 
 
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:

@@ -20,7 +20,6 @@ import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,13 +178,13 @@ def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tup
     return out
 
 
-def shard_timeline(shard: str, bound: BoundQuery, source: str | None, by: str, mentions: bool,
-                   params: RankingParams, analysis: AnalysisSettings) -> tuple[Counter[date], int, Counter[date]]:
-    """Count a shard's matches (or mentions) per period, its undated ones, and all its articles
-    per period (within the source filter)."""
+def shard_timeline(shard: str, bound: BoundQuery, filters: Filters, by: str, mentions: bool,
+                   params: RankingParams, analysis: AnalysisSettings) -> tuple[Counter[Any], int, Counter[Any]]:
+    """Count a shard's matches (or mentions) per period or source, its undated ones, and all its
+    articles per period or source (within the filters)."""
     from newsgrep.index.search.research import timeline_counts
 
-    return timeline_counts(shard_searcher(shard, params, analysis), bound, source, by, mentions)
+    return timeline_counts(shard_searcher(shard, params, analysis), bound, filters, by, mentions, totals_always=True)
 
 
 def shard_kwic(shard: str, bound: BoundQuery, width: int, params: RankingParams,
@@ -346,13 +345,13 @@ class ShardedIndex:
         made = {h.id: h for hits in self.map(shard_hits, calls) for h in hits}
         return [replace(made[g.id], rank=i) for i, g in enumerate(chosen, 1) if g.id in made]
 
-    def timeline(self, bound: BoundQuery, source: str | None, by: str,
-                 mentions: bool) -> tuple[Counter[date], int, Counter[date]]:
-        """Add up every shard's counts per period."""
-        counts: Counter[date] = Counter()
-        totals: Counter[date] = Counter()
+    def timeline(self, bound: BoundQuery, filters: Filters, by: str,
+                 mentions: bool) -> tuple[Counter[Any], int, Counter[Any]]:
+        """Add up every shard's counts per period or source."""
+        counts: Counter[Any] = Counter()
+        totals: Counter[Any] = Counter()
         undated = 0
-        for c, u, t in self._each(shard_timeline, bound, source, by, mentions):
+        for c, u, t in self._each(shard_timeline, bound, filters, by, mentions):
             counts.update(c)
             totals.update(t)
             undated += u

@@ -48,10 +48,16 @@ def local_map(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[Any]
 _OPEN: dict[tuple[str, RankingParams, AnalysisSettings], tuple[Searcher, tuple[int, ...] | None]] = {}
 
 
+_PINNED: dict[tuple[str, RankingParams, AnalysisSettings], Searcher] = {}
+
+
 def shard_searcher(shard: str, params: RankingParams, analysis: AnalysisSettings) -> Searcher:
     """Return an open searcher of a shard, kept while the shard is unchanged (a worker keeps it
     between queries); opened again after the shard's index has been written to or rebuilt."""
     key = (shard, params, analysis)
+    pinned = _PINNED.get(key)
+    if pinned is not None:  # opened for the ShardedIndex being searched here: one view throughout
+        return pinned
     # the folder at the path, taken before opening (a change made while it opens is seen next time):
     # a rebuild swaps in another, whose tables of contents may have the generations of the old one's
     folder = folder_identity(Path(shard), changes=True)
@@ -230,6 +236,11 @@ class ShardedIndex:
         self.params, self.analysis, self.map = params, analysis, mapper
         check_current(index_dir, analysis_settings(analysis))
         self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields
+        # searched here, each shard is the one just opened until close(), even if a rebuild
+        # swaps its folder meanwhile (a search goes on with what it opened, as one index does)
+        self._pinned = [(d, params, analysis) for d in self.dirs] if mapper is local_map else []
+        for key, searcher in zip(self._pinned, self.local):
+            _PINNED[key] = searcher
         if len(self.local) == 1:
             self.reader = self.local[0].reader
         else:
@@ -240,6 +251,10 @@ class ShardedIndex:
 
     def close(self) -> None:
         """Let go of the shards (their searchers stay open for the next query of this process)."""
+        for key, searcher in zip(self._pinned, self.local):
+            if _PINNED.get(key) is searcher:
+                del _PINNED[key]
+        self._pinned = []
 
     def __enter__(self) -> ShardedIndex:
         return self

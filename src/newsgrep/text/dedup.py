@@ -10,7 +10,6 @@ shares some of them), then confirmed with the whole sketch.
 
 from __future__ import annotations
 
-import heapq
 import re
 import struct
 import zlib
@@ -57,9 +56,13 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimate the Jaccard similarity of two sorted bottom-K sketches."""
     if not a or not b:
         return 0.0
-    union = heapq.nsmallest(K, set(a) | set(b))
-    both = set(a) & set(b)
-    return sum(1 for h in union if h in both) / len(union)
+    both = set(a).intersection(b)
+    if not both:
+        return 0.0
+    union = sorted(set(a).union(b))  # a few dozen ints: sorted in C, faster than a heap in Python
+    k = min(K, len(union))
+    cut = union[k - 1]
+    return sum(1 for h in both if h <= cut) / k
 
 
 def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[int]]:
@@ -79,6 +82,7 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
         return d
 
     hashes = {d: unpack(sketches.get(d, b"")) for d in ranked}
+    sets = {d: frozenset(h) for d, h in hashes.items()}
     buckets: dict[int, list[int]] = defaultdict(list)
     for d in ranked:
         for h in hashes[d][:BANDS]:
@@ -93,6 +97,12 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
                 if pair in checked:
                     continue
                 checked.add(pair)
+                # the estimate is at most the shared hashes over min(K, the union's size): most
+                # pairs that share a band hash share too few to be worth the estimate
+                sa, sb = sets[a], sets[b]
+                shared = len(sa & sb)
+                if shared < THRESHOLD * min(K, len(sa) + len(sb) - shared):
+                    continue
                 if find(a) != find(b) and similarity(hashes[a], hashes[b]) >= THRESHOLD:
                     ra, rb = find(a), find(b)
                     if pos[ra] <= pos[rb]:

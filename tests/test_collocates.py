@@ -18,10 +18,20 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import need_corpus
-from wordcount_reference import (Doc, bbc_docs, bbc_files, g2, log_ratio, reuters_docs, term, tokens,
-                                 window_count, word_count)
+from wordcount_reference import (
+    Doc,
+    bbc_docs,
+    bbc_files,
+    g2,
+    log_ratio,
+    reuters_docs,
+    term,
+    tokens,
+    window_count,
+    word_count,
+)
 
+from conftest import need_corpus
 from newsgrep import api
 
 TOPICS = ("politics", "tech")

@@ -11,6 +11,7 @@ but are never counted as words; a token longer than 64 characters is not indexed
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import math
@@ -32,6 +33,7 @@ TOKEN = re.compile(f"{_NUMBER}|{_WORD}")
 _STEM = Stemmer.Stemmer("english")
 
 
+@functools.cache
 def written(token: str) -> str:
     """Fold a token: lower case, no accents, no possessive 's, no apostrophes, no thousands commas."""
     w = "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
@@ -43,6 +45,7 @@ def written(token: str) -> str:
     return w if len(w) <= 64 else ""
 
 
+@functools.cache
 def term(token: str) -> str | None:
     """Return a token's stem, None for a stopword or a token too long to index."""
     w = written(token)
@@ -124,7 +127,8 @@ def word_count(docs: list[Doc]) -> tuple[Counter[str], int]:
     return counts, size
 
 
-def window_count(docs: list[Doc], phrase: list[str], window: int) -> tuple[Counter[str], Counter[tuple[str, str]], int, int]:
+def window_count(docs: list[Doc], phrase: list[str],
+                 window: int) -> tuple[Counter[str], Counter[tuple[str, str]], int, int]:
     """Count the words within ``window`` tokens of each occurrence of a phrase of stems (one
     mention from its first to its last word) in the same field: per stem, per (stem, written form),
     the window size in words, and the number of mentions."""

@@ -21,8 +21,17 @@ if TYPE_CHECKING:
     from newsgrep.index.query.ranking import RankingParams
     from newsgrep.index.search.searcher import Filters, Searcher
     from newsgrep.index.search.shards import ShardedIndex
-    from newsgrep.models import (Article, ArticleView, Collocates, IndexReport, IndexStats, Keywords, KwicLine,
-                                 Progress, Timeline)
+    from newsgrep.models import (
+        Article,
+        ArticleView,
+        Collocates,
+        IndexReport,
+        IndexStats,
+        Keywords,
+        KwicLine,
+        Progress,
+        Timeline,
+    )
     from newsgrep.text.analysis import AnalysisSettings
 
 

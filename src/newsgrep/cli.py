@@ -458,8 +458,8 @@ def collocates(query: str, window: int, min_count: int, index: str | None, since
     total in the filtered corpus, log-likelihood (G²) and mutual information; by G².
     """
     from newsgrep import api
-    from newsgrep.render.output import Output
     from newsgrep.render import wordlists
+    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
@@ -496,8 +496,8 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
     log ratio; by G².
     """
     from newsgrep import api
-    from newsgrep.render.output import Output
     from newsgrep.render import wordlists
+    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)

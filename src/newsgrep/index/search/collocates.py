@@ -7,11 +7,11 @@ index (over 64 characters) is no word at all. An article's title counts unless i
 the body (its words are the body's). How each part is read:
 
 - the matching articles (and so the windows) from their stored text, tokenized again with the
-  analyzer's own pattern (``re.split`` with the pattern as its group gives every token and,
-  added up, their offsets, in C); the mentions come from ``find_mentions``, kwic's own function,
-  run on the stretches of text that hold the query's words (a mention never reaches past the
-  longest phrase or name of the query, so cutting between stretches further apart changes
-  nothing), and the windows are the tokens around each mention's first and last token;
+  analyzer's own pattern (``findall``, in C); the mentions come from ``find_mentions``, kwic's own
+  function, run on the stretches of tokens that hold the query's words (a mention never reaches
+  past the longest phrase or name of the query, so cutting between stretches further apart changes
+  nothing; and it is found by its tokens alone, so a stretch's tokens joined by spaces stand for
+  its text), and the windows are the tokens around each mention's first and last token;
 - the corpus from each segment's vocabulary: a term's total count in the title and body fields is
   in its statistics (``whoosh_compat/lexicon.py``), and the corpus size is their sum plus the
   stopwords' counts in the written-form fields. Articles that a filter leaves out, and deleted ones
@@ -25,7 +25,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
 from newsgrep.index.query.bound import BoundQuery
@@ -100,8 +99,8 @@ def most_frequent_forms(forms: Counter[tuple[str, str]]) -> dict[str, str]:
 
 
 def _splitter(analyzer: Analyzer) -> Any:
-    """Return the analyzer's token pattern as the group of a pattern to split with."""
-    return re.compile(f"({TOKEN_PATTERNS[analyzer.settings.tokens]})", re.UNICODE)
+    """Return the analyzer's token pattern, compiled as the analyzer compiles it."""
+    return re.compile(TOKEN_PATTERNS[analyzer.settings.tokens], re.UNICODE)
 
 
 def _texts(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -159,7 +158,7 @@ class _Windows:
 
     def __init__(self, analyzer: Analyzer, spec: FieldSpec, window: int) -> None:
         self.analyzer, self.spec, self.window = analyzer, spec, window
-        self.split = _splitter(analyzer).split
+        self.findall = _splitter(analyzer).findall
         self.reach = _reach(spec)
         self.terms, self.written = _lookups(spec)
         self.seen: set[str] = set()
@@ -167,33 +166,43 @@ class _Windows:
         self.raw: Counter[str] = Counter()
         self.mentions = 0
 
-    def _may_match(self, tokens: list[str]) -> None:
-        new = set(tokens) - self.seen
+    def _places(self, tokens: list[str]) -> list[int]:
+        """Return the indexes of the tokens that may be a word of a mention, in order."""
+        present = set(tokens)
+        new = present - self.seen
         if new:
             term_of, written_of = self.analyzer.term, self.analyzer.written
             self.hits.update(t for t in new if term_of(t) in self.terms or written_of(t) in self.written)
             self.seen |= new
+        at: list[int] = []
+        for t in present & self.hits:  # list.index scans in C: a few calls per text
+            i = tokens.index(t)
+            while True:
+                at.append(i)
+                try:
+                    i = tokens.index(t, i + 1)
+                except ValueError:
+                    break
+        at.sort()
+        return at
 
     def count(self, text: str) -> None:
         """Count the tokens within the window of each mention in ``text``."""
         if not text or not self.spec:
             return
-        parts = self.split(text)
-        tokens = parts[1::2]
-        self._may_match(tokens)
-        hits = self.hits
-        at = [i for i, t in enumerate(tokens) if t in hits]
+        tokens = self.findall(text)
+        at = self._places(tokens)
         if not at:
             return
-        ends = list(accumulate(map(len, parts)))  # token i spans ends[2i]:ends[2i+1]
         w, raw = self.window, self.raw
         first = prev = at[0]
         for i in [*at[1:], None]:
             if i is not None and i - prev <= self.reach:
                 prev = i
                 continue
-            piece = text[ends[2 * first]:ends[2 * prev + 1]]  # a stretch, cut between tokens
-            for m in find_mentions(piece, self.spec, self.analyzer):
+            # the stretch's tokens, joined by spaces, are tokenized as they were in the text, and a
+            # mention is found by its tokens alone (punctuation between words is ignored)
+            for m in find_mentions(" ".join(tokens[first:prev + 1]), self.spec, self.analyzer):
                 a, b = first + m.first, first + m.last
                 raw.update(tokens[max(0, a - w):a])
                 raw.update(tokens[b + 1:b + 1 + w])

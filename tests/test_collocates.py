@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -29,6 +30,7 @@ from wordcount_reference import (
     tokens,
     window_count,
     word_count,
+    written,
 )
 
 from conftest import need_corpus
@@ -82,7 +84,8 @@ def _best_forms(forms: Counter[tuple[str, str]]) -> dict[str, str]:
     return {s: w for s, (_, w) in best.items()}
 
 
-def _check_collocates(got: api.Collocates, docs: list[Doc], phrase: list[str], window: int) -> None:
+def _check_collocates(got: api.Collocates, docs: list[Doc], phrase: list[str] | Callable[[str], bool],
+                      window: int) -> None:
     counts, forms, size, mentions = window_count(docs, phrase, window)
     totals, n = word_count(docs)
     assert (got.mentions, got.window_size, got.corpus_size, got.corpus_articles) == (mentions, size, n, len(docs))
@@ -111,6 +114,12 @@ def test_a_phrase_is_one_mention_and_its_words_are_not_its_collocates(bbc_small:
     ix, docs = bbc_small
     got = api.collocates('"prime minister"', str(ix), window=3, limit=0)
     _check_collocates(got, docs, ["prime", "minist"], 3)
+
+
+def test_a_wildcard_s_words_are_each_a_mention(bbc_small: tuple[Path, list[Doc]]) -> None:
+    ix, docs = bbc_small
+    got = api.collocates("negotiat*", str(ix), window=4, limit=0)
+    _check_collocates(got, docs, lambda t: written(t).startswith("negotiat"), 4)
 
 
 def test_min_count_and_limit(bbc_small: tuple[Path, list[Doc]]) -> None:

@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,20 +127,20 @@ def word_count(docs: list[Doc]) -> tuple[Counter[str], int]:
     return counts, size
 
 
-def window_count(docs: list[Doc], phrase: list[str],
+def window_count(docs: list[Doc], phrase: list[str] | Callable[[str], bool],
                  window: int) -> tuple[Counter[str], Counter[tuple[str, str]], int, int]:
     """Count the words within ``window`` tokens of each occurrence of a phrase of stems (one
-    mention from its first to its last word) in the same field: per stem, per (stem, written form),
-    the window size in words, and the number of mentions."""
+    mention from its first to its last word), or of each token a test accepts, in the same field:
+    per stem, per (stem, written form), the window size in words, and the number of mentions."""
     counts: Counter[str] = Counter()
     forms: Counter[tuple[str, str]] = Counter()
     size = mentions = 0
-    k = len(phrase)
+    k = 1 if callable(phrase) else len(phrase)
     for doc in docs:
         for toks in fields(doc):
             stems = [term(t) for t in toks]
             for i in range(len(toks) - k + 1):
-                if stems[i:i + k] != phrase:
+                if not (phrase(toks[i]) if callable(phrase) else stems[i:i + k] == phrase):
                     continue
                 mentions += 1
                 for t in toks[max(0, i - window):i] + toks[i + k:i + k + window]:

@@ -42,10 +42,11 @@ def index(corpus: Path, out: Path) -> tuple[float, int]:
     return seconds, sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
 
 
-def count(out: Path, query: str) -> int:
-    """Count the articles a query matches."""
-    proc = subprocess.run(newsgrep_cmd() + ["search", query, "-c", "--index", str(out)], capture_output=True,
-                          text=True, check=False)
+def count(out: Path, query: str, extra: tuple[str, ...]) -> int:
+    """Count the articles a query matches (within a --source filter)."""
+    source = list(extra) if extra[:1] == ("--source",) else []
+    proc = subprocess.run(newsgrep_cmd() + ["search", query, "-c", "--index", str(out), *source],
+                          capture_output=True, text=True, check=False)
     return int(proc.stdout.strip() or 0)
 
 
@@ -80,8 +81,8 @@ def main() -> None:
     seconds, size = index(corpus, out)
     rows = []
     for query in QUERIES:
-        matches = count(out, query)
         for command, extra in COMMANDS:
+            matches = count(out, query, extra)
             cmd = newsgrep_cmd() + [command, query, "--index", str(out), *extra]
             run_sampled(cmd)  # warm-up
             runs = [run_sampled(cmd) for _ in range(args.repeat)]

@@ -122,6 +122,12 @@ def test_a_wildcard_s_words_are_each_a_mention(bbc_small: tuple[Path, list[Doc]]
     _check_collocates(got, docs, lambda t: written(t).startswith("negotiat"), 4)
 
 
+@pytest.mark.parametrize("query", ["Blair", '"prime minister"', "negotiat*", '"Tony Blair" OR Howard'])
+def test_mentions_are_the_kwic_lines(bbc_small: tuple[Path, list[Doc]], query: str) -> None:
+    ix, _ = bbc_small
+    assert api.collocates(query, str(ix)).mentions == len(api.kwic(query, str(ix))) > 0
+
+
 def test_min_count_and_limit(bbc_small: tuple[Path, list[Doc]]) -> None:
     ix, _ = bbc_small
     every = api.collocates("Blair", str(ix), limit=0)

@@ -471,7 +471,9 @@ def collocates(query: str, window: int, min_count: int, index: str | None, since
         from newsgrep.render.plot import collocates_figure
 
         collocates_figure(got, plot, filters)
-    if fmt != "text":
+    if not got.mentions:
+        _err(f"no mention of {got.query} in the articles that pass the filters")
+    elif fmt != "text":
         wordlists.write_records(got.rows, wordlists.COLLOCATE_KEYS, fmt, sys.stdout)
     else:
         wordlists.word_table(got.rows, wordlists.COLLOCATE_KEYS, wordlists.collocates_caption(got, filters),
@@ -510,7 +512,9 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
         from newsgrep.render.plot import keywords_figure
 
         keywords_figure(got, plot, filters)
-    if fmt != "text":
+    if not got.articles:
+        _err(f"no article matches {got.query}")
+    elif fmt != "text":
         wordlists.write_records(got.rows, wordlists.KEYWORD_KEYS, fmt, sys.stdout)
     else:
         wordlists.word_table(got.rows, wordlists.KEYWORD_KEYS, wordlists.keywords_caption(got, filters),

@@ -63,7 +63,7 @@ def timeline_figure(tl: Timeline, query: str, path: str, filters: str = "") -> N
     """Draw matching articles (or mentions) per period as bars, with the share on a second axis."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(max(6.0, min(16.0, 0.25 * len(tl.rows) + 4)), 4.2))
-    periods = [r.period for r in tl.rows]
+    periods = [str(getattr(r, "source", None) or r.period) for r in tl.rows]  # a row per source with --by source
     xs = range(len(periods))
     ax.bar(xs, [r.count for r in tl.rows], color="#3b75af")
     what = "mentions" if tl.mentions else "matching articles"

@@ -43,40 +43,58 @@ def _samples() -> list[tuple[str, str, int, tuple[int, ...]]]:
     return [*SAMPLES, *extra]
 
 
-def _read(path: Path) -> tuple[int, int, float]:
+def _read(path: Path, kind: str | None = None) -> tuple[int, int, int, float]:
+    """Read a file: (articles, dated, with a publication, seconds)."""
     from newsgrep.ingest.readers import kind_of, read_articles
     from newsgrep.ingest.readers.base import FileContext
 
-    kind = kind_of(path)
+    kind = kind or kind_of(path)
     assert kind is not None, path
     ctx = FileContext(path, f"b/{path.name}", kind)
     t = time.perf_counter()
     arts = [a for a in read_articles(ctx) if a.title or a.body]
-    return len(arts), sum(1 for a in arts if a.date), time.perf_counter() - t
+    secs = time.perf_counter() - t
+    return len(arts), sum(1 for a in arts if a.date), sum(1 for a in arts if a.source), secs
+
+
+def _as_txt(path: Path, tmp: Path) -> int:
+    """Read a sample under a .txt name (its format told by content alone): the articles read."""
+    import shutil
+
+    folder = tmp / path.parent.name
+    folder.mkdir(exist_ok=True)
+    renamed = folder / (path.name.split(".")[0] + ".txt")
+    shutil.copyfile(path, renamed)
+    return _read(renamed)[0]
 
 
 def sample_table(corpora: Path) -> list[dict[str, object]]:
-    """Read every sample file; one row per folder."""
+    """Read every sample file (under its own name and under a .txt name); one row per folder."""
     rows: dict[str, dict[str, float]] = {}
-    for folder, name, count, _ in _samples():
-        path = corpora / "formats" / folder / name
-        got, dated, secs = _read(path)
-        r = rows.setdefault(folder, {"files": 0, "expected": 0, "read": 0, "dated": 0, "bytes": 0, "secs": 0.0})
-        r["files"] += 1
-        r["expected"] += count
-        r["read"] += got
-        r["dated"] += dated
-        r["bytes"] += path.stat().st_size
-        r["secs"] += secs
+    with tempfile.TemporaryDirectory(prefix="newsgrep-astxt-") as tmp:
+        for folder, name, count, _ in _samples():
+            path = corpora / "formats" / folder / name
+            got, dated, sourced, secs = _read(path)
+            r = rows.setdefault(folder, {"files": 0, "expected": 0, "read": 0, "dated": 0, "sourced": 0,
+                                         "as_txt": 0, "bytes": 0, "secs": 0.0})
+            r["files"] += 1
+            r["expected"] += count
+            r["read"] += got
+            r["dated"] += dated
+            r["sourced"] += sourced
+            r["as_txt"] += _as_txt(path, Path(tmp))
+            r["bytes"] += path.stat().st_size
+            r["secs"] += secs
     reuters = sorted((corpora / "reuters21578").glob("*.sgm.gz"))
     if reuters:
         r = rows.setdefault("reuters21578 (.sgm.gz)", {"files": 0, "expected": 21577, "read": 0, "dated": 0,
-                                                       "bytes": 0, "secs": 0.0})
+                                                       "sourced": 0, "bytes": 0, "secs": 0.0})
         for path in reuters:
-            got, dated, secs = _read(path)
+            got, dated, sourced, secs = _read(path)
             r["files"] += 1
             r["read"] += got
             r["dated"] += dated
+            r["sourced"] += sourced
             r["bytes"] += len(gzip.decompress(path.read_bytes()))
             r["secs"] += secs
     return [{"format": k, **v} for k, v in rows.items()]
@@ -216,22 +234,34 @@ def memory_rows(corpora: Path, scale: float) -> list[dict[str, object]]:
     return rows
 
 
-def section(rows: list[dict[str, object]], mem: list[dict[str, object]], command: str) -> str:
-    """Build the RESULTS.md section."""
+def section(rows: list[dict[str, object]], mem: list[dict[str, object]], command: str,
+            kept_memory: str = "") -> str:
+    """Build the RESULTS.md section (with ``--no-memory``, the memory table of the last full run kept)."""
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0  # others' work slows the times
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+               f"{platform.system()}, load average {load:.1f} at the end")
     lines = ["## Export and agency formats (readers)", "",
              f"`{command}` on {when} ({machine}).",
-             "Every sample file of `../shared/corpora/formats/` read by `newsgrep.ingest.readers` (chosen by suffix "
-             "and content); expected = the article counts of the SOURCE.md files (what tests/test_formats.py "
-             "asserts); an empty record (no title, no text) is not counted. Dated: share of the articles read "
-             "with a publication date. MB/s: reading speed in one process, for folders of 0.3 MB or more "
-             "(WARC: dominated by the HTML extraction of each page; Reuters: uncompressed size).", "",
-             "| format | files | expected | read | dated | MB/s |", "|---|---:|---:|---:|---:|---:|"]
+             "Every sample file of `../shared/corpora/formats/` read by `newsgrep.ingest.readers` (chosen by content, "
+             "then by suffix); expected = the article counts of the SOURCE.md files (what tests/test_formats.py "
+             "asserts); an empty record (no title, no text) is not counted. Dated, with publication: share of the "
+             "articles read with a publication date, with a source. As .txt: the articles read when each file is "
+             "renamed `.txt` (its format told by its content alone). Seconds: reading time in one process; MB/s "
+             "for folders of 0.3 MB or more (WARC: dominated by the HTML extraction of each page; Reuters: "
+             "uncompressed size).", "",
+             "| format | files | expected | read | dated | with publication | as .txt | seconds | MB/s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         speed = f"{r['bytes'] / r['secs'] / 1e6:.2f}" if float(r["bytes"]) >= FAST_ENOUGH else ""  # type: ignore[arg-type]
-        share = f"{100 * float(r['dated']) / max(1.0, float(r['read'])):.1f}%"  # type: ignore[arg-type]
-        lines.append(f"| {r['format']} | {r['files']} | {r['expected']} | {r['read']} | {share} | {speed} |")
+        read = max(1.0, float(r["read"]))  # type: ignore[arg-type]
+        share = f"{100 * float(r['dated']) / read:.1f}%"  # type: ignore[arg-type]
+        sourced = f"{100 * float(r['sourced']) / read:.1f}%"  # type: ignore[arg-type]
+        as_txt = r.get("as_txt", "")
+        lines.append(f"| {r['format']} | {r['files']} | {r['expected']} | {r['read']} | {share} | {sourced} "
+                     f"| {as_txt} | {float(r['secs']):.2f} | {speed} |")  # type: ignore[arg-type]
+    if not mem and kept_memory:
+        lines += ["", kept_memory]
     if mem:
         lines += ["", "Flat memory: large files made by repeating the samples (under $TMPDIR), each read in a fresh "
                   "process at a quarter and at the full size; peak RSS of the whole process.", "",
@@ -246,6 +276,21 @@ def section(rows: list[dict[str, object]], mem: list[dict[str, object]], command
                 cells += [f"{x['mb']:.0f}", f"{x['articles']:,}", f"{x['mb'] / x['secs']:.2f}", f"{x['rss_mb']:.0f}"]
             lines.append(f"| {m['format']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _last_memory_table(path: Path = RESULTS) -> str:
+    """The memory table of the formats section now in RESULTS.md, with the date of its run, or ''."""
+    old = path.read_text(encoding="utf8")
+    i, j = old.find(START), old.find(END)
+    part = old[i:j] if 0 <= i < j else ""
+    k = part.find("Flat memory:")
+    if k < 0:
+        return ""
+    when = re.search(r"on (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", part)
+    table = part[k:].strip()
+    kept = table if table.startswith("Flat memory (") or not when else \
+        table.replace("Flat memory:", f"Flat memory (kept from the run of {when[1]}):", 1)
+    return kept
 
 
 def write_results(text: str, path: Path = RESULTS) -> None:
@@ -269,7 +314,7 @@ def main() -> int:
     rows = sample_table(args.corpora)
     mem = [] if args.no_memory else memory_rows(args.corpora, args.scale)
     command = "python " + " ".join(["benchmarks/formats.py", *sys.argv[1:]])
-    text = section(rows, mem, re.sub(r"\s+", " ", command).strip())
+    text = section(rows, mem, re.sub(r"\s+", " ", command).strip(), _last_memory_table())
     print(text)
     if not args.no_write:
         write_results(text)

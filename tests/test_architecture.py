@@ -13,13 +13,14 @@ SRC = REPO / "src" / "newsgrep"
 # Which parts of newsgrep each part may import (itself included).
 ALLOWED = {
     "errors": set(), "hits": set(), "__main__": {"cli"}, "__init__": set(),
+    "settings": {"errors"},  # the environment variables, read in one place
     "models": {"hits", "errors"},
     "text": {"errors", "hits", "models", "text"},
     "ingest": {"errors", "hits", "models", "text", "ingest"},
-    "index": {"errors", "hits", "models", "text", "ingest", "index", "__init__"},
-    "cluster": {"errors", "hits", "models", "text", "ingest", "index", "cluster", "__init__"},
-    "api": {"errors", "hits", "models", "text", "ingest", "index", "cluster"},
-    "render": {"errors", "hits", "models", "text", "render"},
+    "index": {"errors", "hits", "models", "text", "ingest", "index", "__init__", "settings"},
+    "cluster": {"errors", "hits", "models", "text", "ingest", "index", "cluster", "__init__", "settings"},
+    "api": {"errors", "hits", "models", "text", "ingest", "index", "cluster", "settings"},
+    "render": {"errors", "hits", "models", "text", "render", "settings"},
     "cli": {"errors", "hits", "models", "api", "render", "__init__"},
 }
 # Inside index/: whoosh_compat at the bottom, then store, then query; write and search on top.

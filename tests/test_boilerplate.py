@@ -17,7 +17,6 @@ from newsgrep.index.store import catalog as store
 from newsgrep.ingest.boilerplate import (
     article_keys,
     drop_lines,
-    is_boilerplate,
     line_key,
     threshold,
 )
@@ -66,13 +65,15 @@ def test_line_keys_fold_case_and_spacing_only() -> None:
     assert article_keys(["a line", "A line", "other"]) == [line_key("a line"), line_key("other")]
 
 
-def test_two_or_three_articles_sharing_a_line_is_not_boilerplate() -> None:
-    assert not is_boilerplate(2, 2)
-    assert not is_boilerplate(3, 3)
-    assert is_boilerplate(4, 4)
-    assert not is_boilerplate(7, 401)  # a columnist's bio under 7 of BBC tech's 401 articles
-    assert is_boilerplate(30, 401)
-    assert threshold(10) == 4 and threshold(1000) == 50
+@pytest.mark.parametrize("occurrences, articles, boilerplate", [
+    (2, 2, False), (3, 3, False), (4, 4, True),
+    (7, 401, False),  # a columnist's bio under 7 of BBC tech's 401 articles
+    (20, 401, False), (21, 401, True), (30, 401, True), (49, 1000, False), (50, 1000, True),
+])
+def test_two_or_three_articles_sharing_a_line_is_not_boilerplate(occurrences: int, articles: int,
+                                                                 boilerplate: bool) -> None:
+    """The rule production applies (the catalog's query keeps lines at or over the threshold)."""
+    assert (occurrences >= threshold(articles)) is boilerplate
 
 
 def test_an_article_that_is_mostly_learned_lines_keeps_them() -> None:

@@ -59,3 +59,19 @@ def test_cli_dates_are_inclusive() -> None:
         parse_cli_date("24/12/2019", end=False)
     with pytest.raises(UsageError):
         parse_cli_date("2019-02-30", end=False)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("05/06/2019", None),            # ambiguous with slashes: not guessed, by either reader
+    ("24/12/2019", "2019-12-24"), ("12/24/2019", "2019-12-24"),
+    ("05.06.2019", "2019-06-05"),    # with dots: day-first, the European form
+    ("31.12.2019", "2019-12-31"), ("31/02/2019", None), ("31.02.2019", None),
+])
+def test_one_numeric_date_policy_for_every_reader(text: str, want: str | None) -> None:
+    """The article readers (read_date) and the exports' interface-language reader agree."""
+    from newsgrep.ingest.dates import read_date
+    from newsgrep.ingest.readers.localdates import parse_local_date
+
+    local = parse_local_date(text)
+    assert read_date(text)[0] == want
+    assert (local.isoformat()[:10] if local else None) == want

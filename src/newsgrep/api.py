@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsgrep.errors import NewsgrepError, QueryError, UsageError
-from newsgrep.hits import Hit, SearchResult
+from newsgrep.hits import SearchResult
 
 if TYPE_CHECKING:
     from newsgrep.index.query.ranking import RankingParams
@@ -79,12 +80,6 @@ def index_dir(index: str | os.PathLike[str] | None) -> Path:
     return resolve_index_dir(index)
 
 
-def _searcher(index: str | None, options: SearchOptions) -> Searcher:
-    from newsgrep.index.search.searcher import Searcher
-
-    return Searcher(index_dir(index), **_settings(options))
-
-
 def _settings(options: SearchOptions) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if options.ranking is not None:
@@ -94,24 +89,27 @@ def _settings(options: SearchOptions) -> dict[str, Any]:
     return kwargs
 
 
-def _sharded(index: str | None, options: SearchOptions, cluster: str | None) -> ShardedIndex | None:
-    """Open a sharded index (on a Dask cluster, when ``cluster`` names one); None for an
-    ordinary index searched here. With ``cluster``, an ordinary index is searched on a worker, as
-    a sharded index of one shard (so $NEWSGREP_CLUSTER serves every index)."""
+def _open(index: str | None, options: SearchOptions, cluster: str | None) -> ShardedIndex:
+    """Open an index for searching: every search goes one way, through a ShardedIndex (an
+    ordinary index is a sharded index of one shard), here or on a Dask cluster when ``cluster``
+    names one (so $NEWSGREP_CLUSTER serves every index)."""
+    from newsgrep.index.search.shards import Mapper, ShardedIndex, local_map
     from newsgrep.index.store.shards import shard_count
 
     where = index_dir(index)
-    n = shard_count(where)
-    if n is None and not cluster:
-        return None
-    from newsgrep.index.search.shards import Mapper, ShardedIndex, local_map
-
     mapper: Mapper = local_map
     if cluster:
         from newsgrep.cluster import mapper as cluster_mapper
 
         mapper = cluster_mapper(cluster)
-    return ShardedIndex(where, n, mapper=mapper, **_settings(options))
+    return ShardedIndex(where, shard_count(where), mapper=mapper, **_settings(options))
+
+
+def check_settings() -> None:
+    """Check every NEWSGREP_* environment variable; a malformed one is a UsageError naming it."""
+    from newsgrep.settings import check
+
+    check()
 
 
 def keep_cluster_clients(seconds: float | None = None) -> None:
@@ -169,60 +167,11 @@ def _ordered(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _run(s: Searcher, text: str, options: SearchOptions, qid: str | None,
-         close: bool) -> SearchResult:
-    """Run one query on an open searcher; the hits are made as they are read."""
-    bound = s.bind(text, options.any_terms, options.variants, options.filters())
-    need_all = options.count_only or options.explain or options.variants or options.dedup \
-        or options.limit is None or options.sort != "relevance"
-    scores = s.scores(bound) if need_all else None
-    total: int | None = None
-    if scores is not None:
-        if options.mentions:
-            from newsgrep.index.search.research import mentions
-
-            spec = s.spec(bound)
-            total = sum(mentions(s, s.reader.stored_fields(d), spec) for d in scores)
-        elif options.dedup:
-            total = len(s.groups(s.ranked(bound, None, scores=scores)))
-        else:
-            total = len(scores)
-    spellings = _ordered(s.spellings(bound, set(scores or ()))) if options.variants else ()
-    explanation = None
-    if options.explain:
-        from newsgrep.index.search.explain import explain
-
-        explanation = explain(s, bound, options.mode(), total or 0)
-    if options.count_only or options.limit == 0:
-        if close:
-            s.close()
-        return SearchResult(text, total if total is not None else 0, (), qid, spellings, explanation)
-    ranked = s.ranked(bound, options.limit, options.sort, options.dedup, scores=scores)
-
-    def hits() -> Iterator[Hit]:
-        try:
-            yield from s.hits(ranked, bound, snippets=options.snippets, qid=qid, dedup=options.dedup)
-        finally:
-            if close:
-                s.close()
-
-    return SearchResult(text, total if total is not None else len(ranked), hits(), qid, spellings,
-                        explanation)
-
-
 def search(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
            cluster: str | None = None) -> SearchResult:
-    """Run a query: its hits (made as they are read), count, spellings and explanation."""
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        with sharded:
-            return _run_sharded(sharded, query, options, None)
-    s = _searcher(index, options)
-    try:
-        return _run(s, query, options, None, close=True)
-    except BaseException:
-        s.close()
-        raise
+    """Run a query: its hits, count, spellings and explanation."""
+    with _open(index, options, cluster) as sh:
+        return _run(sh, query, options, None)
 
 
 def count(query: str, index: str | None = None, options: SearchOptions = SearchOptions()) -> int:
@@ -232,7 +181,7 @@ def count(query: str, index: str | None = None, options: SearchOptions = SearchO
     return search(query, index, replace(options, count_only=True)).total
 
 
-def _run_sharded(sh: ShardedIndex, text: str, options: SearchOptions, qid: str | None) -> SearchResult:
+def _run(sh: ShardedIndex, text: str, options: SearchOptions, qid: str | None) -> SearchResult:
     """Run one query on every shard and merge: the answer one index of the same articles gives."""
     from newsgrep.index.search.shards import ShardRequest
 
@@ -252,13 +201,13 @@ def _run_sharded(sh: ShardedIndex, text: str, options: SearchOptions, qid: str |
 
 
 def read_batch(path: str) -> list[tuple[str, str]]:
-    """Read a batch file: one query a line, ``QID<TAB>QUERY`` or ``QUERY`` (numbered by line);
-    blank lines and lines starting with ``#`` are skipped."""
+    """Read a batch file (``-``: standard input): one query a line, ``QID<TAB>QUERY`` or
+    ``QUERY`` (numbered by line); blank lines and lines starting with ``#`` are skipped."""
     from newsgrep.ingest.readers.decode import read_text
 
     try:
-        text = read_text(Path(path))
-    except (NewsgrepError, OSError) as exc:
+        text = sys.stdin.read() if path == "-" else read_text(Path(path))
+    except (NewsgrepError, OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read batch file {path}: {exc}") from exc
     out = []
     for n, line in enumerate(text.splitlines(), 1):
@@ -274,49 +223,28 @@ def search_batch(queries: Sequence[tuple[str, str]], index: str | None = None,
                  cluster: str | None = None) -> Iterator[SearchResult]:
     """Run many queries on one open index, in order. A query that cannot be read gives a result
     with its ``error`` and no hits; read each result's hits before asking for the next."""
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        with sharded:
-            for qid, text in queries:
-                try:
-                    yield _run_sharded(sharded, text, options, qid)
-                except QueryError as exc:
-                    yield SearchResult(text, 0, (), qid, error=str(exc))
-        return
-    s = _searcher(index, options)
-    try:
+    with _open(index, options, cluster) as sh:
         for qid, text in queries:
             try:
-                result = _run(s, text, options, qid, close=False)
+                yield _run(sh, text, options, qid)
             except QueryError as exc:
                 yield SearchResult(text, 0, (), qid, error=str(exc))
-                continue
-            yield result
-    finally:
-        s.close()
 
 
 # --- reading, counting, exporting ----------------------------------------------------------------
 
 def show(article: str, index: str | None = None, query: str | None = None,
-         cluster: str | None = None) -> ArticleView | None:
+         cluster: str | None = None, any_terms: bool = False, variants: bool = False) -> ArticleView | None:
     """Return one whole article by id, or by the path of a file that holds one article (None
-    when there is no such article); the query's words marked."""
+    when there is no such article); the query's words marked (``any_terms``, ``variants``: read
+    the query as search's --any and --variants do)."""
     from newsgrep.index.search.research import view
 
-    sharded = _sharded(index, SearchOptions(), cluster)
-    if sharded is not None:
-        with sharded:
-            doc = sharded.document(article) or _by_path(sharded.local, article)
-            if doc is None:
-                return None
-            return view(sharded.local[0], doc, sharded.bind(query) if query else None)
-    with _searcher(index, SearchOptions()) as s:
-        doc = s.document(article) or _by_path([s], article)
+    with _open(index, SearchOptions(), cluster) as sh:
+        doc = sh.document(article) or _by_path(sh.local, article)
         if doc is None:
             return None
-        bound = s.bind(query) if query else None
-        return view(s, doc, bound)
+        return view(sh.local[0], doc, sh.bind(query, any_terms, variants) if query else None)
 
 
 def _by_path(searchers: Sequence[Searcher], article: str) -> dict[str, Any] | None:
@@ -345,66 +273,84 @@ def export(query: str | None = None, index: str | None = None,
            cluster: str | None = None) -> Iterator[Article]:
     """Yield the whole records of a query's matches, or of every article without a query
     (in id order, or by date with --sort)."""
-    from newsgrep.index.search.research import export as _export
-
     by_id = query is None and options.sort == "relevance"
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        with sharded:
-            filters = options.filters()
-            bound = sharded.bind(query, options.any_terms, options.variants, filters) if query else \
-                sharded.everything(filters)
-            yield from sharded.records(bound, options.sort, by_id)
-        return
-    with _searcher(index, options) as s:
+    with _open(index, options, cluster) as sh:
         filters = options.filters()
-        bound = s.bind(query, options.any_terms, options.variants, filters) if query else \
-            s.everything(filters)
-        yield from _export(s, bound, options.sort, by_id=by_id)
+        bound = sh.bind(query, options.any_terms, options.variants, filters) if query else \
+            sh.everything(filters)
+        yield from sh.records(bound, options.sort, by_id)
 
 
 def kwic(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
          width: int = 40, sort: str = "date", cluster: str | None = None) -> list[KwicLine]:
     """Return every occurrence of the query's words in context."""
-    from newsgrep.index.search.research import kwic as _kwic
+    from newsgrep.index.search.research import sort_kwic
 
     if width < 1:
         raise UsageError("--width must be at least 1")
     if sort not in ("left", "right", "date"):
         raise UsageError(f"bad sort {sort!r}: use left, right or date")
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        from newsgrep.index.search.research import sort_kwic
-
-        with sharded:
-            bound = sharded.bind(query, options.any_terms, options.variants, options.filters())
-            return sort_kwic(sharded.kwic(bound, width), sort)
-    with _searcher(index, options) as s:
-        bound = s.bind(query, options.any_terms, options.variants, options.filters())
-        return _kwic(s, bound, width, sort)
+    with _open(index, options, cluster) as sh:
+        bound = sh.bind(query, options.any_terms, options.variants, options.filters())
+        return sort_kwic(sh.kwic(bound, width), sort)
 
 
 def timeline(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
              by: str = "month", cluster: str | None = None) -> Timeline:
-    """Count the articles (or, with mentions, the matched words) per day, week, month or year."""
-    from newsgrep.index.search.research import PERIODS
-    from newsgrep.index.search.research import timeline as _timeline
+    """Count the articles (or, with mentions, the matched words) per day, week, month or year,
+    or per source; a period cut by the date filters counts only its part inside them."""
+    from newsgrep.index.search.research import BY, timeline_of
 
-    if by not in PERIODS:
-        raise UsageError(f"bad period {by!r}: use {', '.join(PERIODS)}")
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        from newsgrep.index.search.research import timeline_of
-
-        with sharded:
-            filters = options.filters()
-            bound = sharded.bind(query, options.any_terms, options.variants, filters)
-            counts, undated, totals = sharded.timeline(bound, filters.source, by, options.mentions)
-            return timeline_of(counts, undated, totals, by, options.mentions)
-    with _searcher(index, options) as s:
+    if by not in BY:
+        raise UsageError(f"bad period {by!r}: use {', '.join(BY)}")
+    with _open(index, options, cluster) as sh:
         filters = options.filters()
-        bound = s.bind(query, options.any_terms, options.variants, filters)
-        return _timeline(s, bound, filters, by, options.mentions)
+        bound = sh.bind(query, options.any_terms, options.variants, filters)
+        counts, undated, totals = sh.timeline(bound, filters, by, options.mentions)
+        return timeline_of(counts, undated, totals, by, options.mentions, filters)
+
+
+def filter_notes(index: str | None = None, options: SearchOptions = SearchOptions(),
+                 cluster: str | None = None) -> tuple[str, ...]:
+    """Say which filters of ``options`` name nothing in the index: a source no article has (with
+    similar or the most common ones), dates on an index without dated articles or outside its
+    dates. Costs a count per filter; a scan of the index only when one names nothing."""
+    import difflib
+
+    from newsgrep.index.search.searcher import Filters
+
+    filters = options.filters()
+    named_nothing = [f for f in (Filters(source=filters.source) if filters.source else None,
+                                 Filters(since=filters.since, until=filters.until)
+                                 if filters.since or filters.until else None)
+                     if f is not None and not _passing(index, f, cluster)]
+    if not named_nothing:
+        return ()
+    st = stats(index, cluster)
+    notes = []
+    if any(f.source for f in named_nothing) and options.source:
+        names = {name.lower(): name for name in st.sources if name != "(none)"}
+        close = [names[k] for k in difflib.get_close_matches(options.source.lower(), list(names), 5, 0.5)]
+        close += [n for n in names.values() if options.source.lower() in n.lower() and n not in close]
+        which = "similar sources" if close else "the most common sources"
+        shown = (close or list(names.values()))[:5]
+        notes.append(f"no article has the source {options.source!r}" + (
+            f"; {which}: {', '.join(repr(n) for n in shown)}" if shown else "; no article has a source"))
+    if any(f.since or f.until for f in named_nothing):
+        if st.first_date is None or st.last_date is None:
+            notes.append("no article in the index has a date, so --since/--until match nothing")
+        else:
+            notes.append(f"no article is dated inside --since/--until: the index's dates run from "
+                         f"{st.first_date} to {st.last_date}")
+    return tuple(notes)
+
+
+def _passing(index: str | None, filters: Filters, cluster: str | None) -> int:
+    """Count the articles that pass filters, whatever they say."""
+    from newsgrep.index.search.shards import ShardRequest
+
+    with _open(index, SearchOptions(), cluster) as sh:
+        return sh.query(sh.everything(filters), ShardRequest(0, count=True))[0]
 
 
 def collocates(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
@@ -419,7 +365,7 @@ def collocates(query: str, index: str | None = None, options: SearchOptions = Se
         raise UsageError("--window must be at least 1")
     _check_list(limit, min_count)
     filters = options.filters()
-    with _shards(index, options, cluster) as sh:
+    with _open(index, options, cluster) as sh:
         bound = sh.bind(query, options.any_terms, options.variants, filters)
         parts = sh.each(shard_collocates, bound, filters, window)
     windows, corpus = _added(p[0] for p in parts), _added(p[1] for p in parts)
@@ -441,7 +387,7 @@ def keywords(query: str, index: str | None = None, options: SearchOptions = Sear
     _check_list(limit, min_count)
     filters = options.filters()
     forms: Counter[tuple[str, str]] = Counter()
-    with _shards(index, options, cluster) as sh:
+    with _open(index, options, cluster) as sh:
         bound = sh.bind(query, options.any_terms, options.variants, filters)
         other = sh.bind(against, options.any_terms, options.variants, filters) if against else None
         parts = sh.each(shard_keywords, bound, filters, other)
@@ -454,16 +400,6 @@ def keywords(query: str, index: str | None = None, options: SearchOptions = Sear
                          "compare with (name a reference with --against, or narrow the filters)")
     rows = keyword_rows(target, reference, forms, both, min_count, limit or None)
     return Keywords(query, against, rows, target.articles, target.size, reference.articles, reference.size)
-
-
-def _shards(index: str | None, options: SearchOptions, cluster: str | None) -> ShardedIndex:
-    """Open an index as shards: a sharded one's, or an ordinary one as its only shard."""
-    sharded = _sharded(index, options, cluster)
-    if sharded is not None:
-        return sharded
-    from newsgrep.index.search.shards import ShardedIndex
-
-    return ShardedIndex(index_dir(index), None, **_settings(options))
 
 
 def _check_list(limit: int, min_count: int) -> None:
@@ -486,21 +422,13 @@ def _added(parts: Iterator[Any]) -> Any:
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:
     """Describe the index: articles, dates, sources, size, last update."""
     from newsgrep.index.search.research import folder_size, merge_stats
-    from newsgrep.index.search.research import stats as _stats
     from newsgrep.index.store.catalog import open_catalog
 
     where = index_dir(index)
-    sharded = _sharded(index, SearchOptions(), cluster)
-    if sharded is None:
-        searcher = _searcher(index, SearchOptions())  # checks that there is a current index
-    catalog = open_catalog(where)
-    try:
-        updated, version = catalog.get("updated"), catalog.get("version")
-    finally:
-        catalog.close()
-    if sharded is not None:
-        with sharded:
-            return merge_stats(sharded.stats(), str(where), folder_size(where), updated, version,
-                               sharded.shards)
-    with searcher:
-        return _stats(searcher, updated, version)
+    with _open(index, SearchOptions(), cluster) as sh:  # checks that there is a current index
+        catalog = open_catalog(where)
+        try:
+            updated, version = catalog.get("updated"), catalog.get("version")
+        finally:
+            catalog.close()
+        return merge_stats(sh.stats(), str(where), folder_size(where), updated, version, sh.shards)

@@ -46,19 +46,34 @@ cluster_option = click.option("--cluster", "cluster", metavar="ADDRESS", envvar=
                                    "$NEWSGREP_CLUSTER_KEEP seconds (600; 0: not kept).")
 plot_option = click.option("--plot", metavar="FILE",
                            help="Also draw a figure into FILE (.png, .svg or .pdf; needs newsgrep[plot]).")
-variants_option = click.option("--variants", is_flag=True,
-                               help="Find names in all their spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),
                             default="auto", show_default=True,
                             help="Colour the output: auto means when stdout is a terminal.")
 
 
+def _debug_given(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        _state["debug"] = True
+    return value
+
+
+debug_option = click.option("--debug", is_flag=True, expose_value=False, callback=_debug_given,
+                            help="Show tracebacks for errors.")
+any_option = click.option("--any", "any_terms", is_flag=True,
+                          help="Match any word (OR), ranked; default is all words.")
+variants_option = click.option("--variants", is_flag=True,
+                               help="Find names in all their spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
+
+
 def _filters(f: Any) -> Any:
-    """Add the filters shared by search, export, kwic and timeline."""
+    """Add the filters of search to a command that takes a query: --any, --since, --until,
+    --source, --variants."""
+    f = variants_option(f)
     f = click.option("--source", metavar="NAME", help="Only articles of this source.")(f)
     f = click.option("--until", metavar="DATE", help="Only articles up to this date (inclusive).")(f)
     f = click.option("--since", metavar="DATE",
                      help="Only articles from this date on: 2019, 2019-12 or 2019-12-24.")(f)
+    f = any_option(f)
     return f
 
 
@@ -104,6 +119,9 @@ def cli(debug: bool) -> None:
     """
     _state["debug"] = debug
     _show_notes()
+    from newsgrep.api import check_settings
+
+    check_settings()
 
 
 class _NoteHandler(logging.Handler):
@@ -141,6 +159,7 @@ def _show_notes() -> None:
 @click.option("--shards", type=int, default=None, metavar="N",
               help="Make DIR a sharded index of N shards (when it is created, or with --rebuild).")
 @cluster_option
+@debug_option
 def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: bool,
           field_map: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],
           no_ignore: bool, quiet: bool, keep_boilerplate: bool | None, shards: int | None,
@@ -166,6 +185,7 @@ def index(paths: tuple[str, ...], index: str | None, jobs: int | None, rebuild: 
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
 @cluster_option
+@debug_option
 def remove(paths: tuple[str, ...], index: str | None, cluster: str | None) -> int:
     """Drop the articles of files or folders from the index."""
     from newsgrep import api
@@ -183,7 +203,6 @@ def remove(paths: tuple[str, ...], index: str | None, cluster: str | None) -> in
 @index_option
 @click.option("-n", "--limit", type=int, default=None, metavar="N",
               help="How many hits (default 10; 0 means all).")
-@click.option("--any", "any_terms", is_flag=True, help="Match any word (OR), ranked; default is all words.")
 @_filters
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               show_default=True)
@@ -194,17 +213,16 @@ def remove(paths: tuple[str, ...], index: str | None, cluster: str | None) -> in
               help="Print each matching file's path once, in rank order.")
 @click.option("-0", "--null", "null", is_flag=True, help="With -l: end each path with NUL (for xargs -0).")
 @color_option
-@click.option("--variants", is_flag=True,
-              help="Find names in all their transliterated spellings (Gaddafi, Qaddafi, Gadhafi, ...).")
 @click.option("--dedup", is_flag=True, help="Group near-duplicate articles (reprints); the earliest is the hit.")
 @click.option("--explain", is_flag=True, help="Describe on stderr how the query was read: parsed form, terms, counts.")
 @click.option("--mentions", is_flag=True, help="With -c: count matched words (what kwic lists), not articles.")
-@click.option("--batch", type=click.Path(), metavar="FILE",
-              help="Run each line of FILE as a query: \"QID<TAB>QUERY\" or \"QUERY\".")
+@click.option("--batch", type=click.Path(allow_dash=True), metavar="FILE",
+              help="Run each line of FILE (- for stdin) as a query: \"QID<TAB>QUERY\" or \"QUERY\".")
 @cluster_option
+@debug_option
 def search(query: str | None, index: str | None, limit: int | None, any_terms: bool,
-           since: str | None, until: str | None, source: str | None, sort: str, as_json: bool,
-           as_csv: bool, count_only: bool, files_only: bool, null: bool, color: str, variants: bool,
+           since: str | None, until: str | None, source: str | None, variants: bool, sort: str,
+           as_json: bool, as_csv: bool, count_only: bool, files_only: bool, null: bool, color: str,
            dedup: bool, explain: bool, mentions: bool, batch: str | None, cluster: str | None) -> int:
     """Rank the articles that match a query.
 
@@ -239,17 +257,28 @@ def search(query: str | None, index: str | None, limit: int | None, any_terms: b
     outcome = write_results(results, Output(sys.stdout, color), layout)
     if outcome.failed:
         return EXIT_ERROR
-    return EXIT_MATCH if outcome.matched else EXIT_NO_MATCH
+    return EXIT_MATCH if outcome.matched else _no_match(index, options, cluster)
 
 
 # --- research commands --------------------------------------------------------------------------
 
-def _options(since: str | None, until: str | None, source: str | None, variants: bool = False,
-             sort: str = "relevance", mentions: bool = False) -> Any:
+def _options(any_terms: bool, since: str | None, until: str | None, source: str | None,
+             variants: bool = False, sort: str = "relevance", mentions: bool = False) -> Any:
     from newsgrep import api
 
-    return api.SearchOptions(limit=None, since=since, until=until, source=source, variants=variants,
-                             sort=sort, snippets=False, mentions=mentions)
+    return api.SearchOptions(limit=None, any_terms=any_terms, since=since, until=until, source=source,
+                             variants=variants, sort=sort, snippets=False, mentions=mentions)
+
+
+def _no_match(index: str | None, options: Any, cluster: str | None) -> int:
+    """Say on stderr which filter names nothing in the index (an unknown source, dates no article
+    has), when nothing matched; return the no-match status."""
+    from newsgrep import api
+
+    if options.source or options.since or options.until:
+        for note in api.filter_notes(index, options, cluster=cluster):
+            _err(note)
+    return EXIT_NO_MATCH
 
 
 def _write_records(records: Any, columns: tuple[str, ...], fmt: str) -> int:
@@ -276,12 +305,15 @@ def _write_records(records: Any, columns: tuple[str, ...], fmt: str) -> int:
 @click.argument("article", metavar="ID|PATH")
 @index_option
 @click.option("--query", "query", metavar="QUERY", help="Highlight this query's words.")
+@click.option("--any", "any_terms", is_flag=True, help="Read --query as search --any does (any word).")
+@click.option("--variants", is_flag=True, help="Highlight every spelling of the names in --query.")
 @click.option("--json", "as_json", is_flag=True, help="The Article record as JSON.")
 @click.option("--no-pager", is_flag=True, help="Print directly, never through a pager.")
 @color_option
 @cluster_option
-def show(article: str, index: str | None, query: str | None, as_json: bool, no_pager: bool,
-         color: str, cluster: str | None) -> int:
+@debug_option
+def show(article: str, index: str | None, query: str | None, any_terms: bool, variants: bool,
+         as_json: bool, no_pager: bool, color: str, cluster: str | None) -> int:
     """Show one whole article (by id, or a file's path), query words marked.
 
     In a terminal the article opens in a pager ($NEWSGREP_PAGER, $PAGER or less).
@@ -290,7 +322,9 @@ def show(article: str, index: str | None, query: str | None, as_json: bool, no_p
     from newsgrep import api
     from newsgrep.render.output import Output
 
-    v = api.show(article, index, query, cluster=cluster)
+    if (any_terms or variants) and query is None:
+        raise click.UsageError("--any and --variants go with --query (the words to mark)")
+    v = api.show(article, index, query, cluster=cluster, any_terms=any_terms, variants=variants)
     if v is None:
         _err(f"no article with id or path {article!r}")
         return EXIT_NO_MATCH
@@ -321,15 +355,15 @@ def show(article: str, index: str | None, query: str | None, as_json: bool, no_p
 @click.argument("query", required=False)
 @index_option
 @_filters
-@variants_option
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               help="Order of the records (without a query: by id, or by date).")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one Article a line (the default).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with the Article's columns.")
 @cluster_option
-def export(query: str | None, index: str | None, since: str | None, until: str | None,
-           source: str | None, variants: bool, sort: str, as_json: bool, as_csv: bool,
-           cluster: str | None) -> int:
+@debug_option
+def export(query: str | None, index: str | None, any_terms: bool, since: str | None,
+           until: str | None, source: str | None, variants: bool, sort: str, as_json: bool,
+           as_csv: bool, cluster: str | None) -> int:
     """Write whole records of the matches, or of all.
 
     Without a QUERY, every article (in id order). JSON Lines by default, or CSV.
@@ -338,16 +372,18 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
     from newsgrep.models import ARTICLE_FIELDS
 
     fmt = _format(as_json, as_csv)
-    records = api.export(query, index, _options(since, until, source, variants, sort), cluster=cluster)
+    if any_terms and query is None:
+        raise click.UsageError("--any goes with a QUERY")
+    options = _options(any_terms, since, until, source, variants, sort)
+    records = api.export(query, index, options, cluster=cluster)
     n = _write_records(records, ARTICLE_FIELDS, "csv" if fmt == "csv" else "json")
-    return EXIT_MATCH if n else EXIT_NO_MATCH
+    return EXIT_MATCH if n else _no_match(index, options, cluster)
 
 
 @cli.command()
 @click.argument("query")
 @index_option
 @_filters
-@variants_option
 @click.option("--width", type=int, default=40, show_default=True, help="Characters of context each side.")
 @click.option("--sort", type=click.Choice(["left", "right", "date"]), default="date", show_default=True,
               help="Order by the words left or right of the keyword, or by date.")
@@ -355,9 +391,10 @@ def export(query: str | None, index: str | None, since: str | None, until: str |
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: id, date, left, match, right.")
 @color_option
 @cluster_option
-def kwic(query: str, index: str | None, since: str | None, until: str | None, source: str | None,
-         variants: bool, width: int, sort: str, as_json: bool, as_csv: bool, color: str,
-         cluster: str | None) -> int:
+@debug_option
+def kwic(query: str, index: str | None, any_terms: bool, since: str | None, until: str | None,
+         source: str | None, variants: bool, width: int, sort: str, as_json: bool, as_csv: bool,
+         color: str, cluster: str | None) -> int:
     """Every occurrence in context, keyword aligned.
 
     One line per occurrence of the query's words: article id, date, left context, keyword, right.
@@ -366,58 +403,62 @@ def kwic(query: str, index: str | None, since: str | None, until: str | None, so
     from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
-    lines = api.kwic(query, index, _options(since, until, source, variants), width, sort, cluster=cluster)
+    options = _options(any_terms, since, until, source, variants)
+    lines = api.kwic(query, index, options, width, sort, cluster=cluster)
     if fmt != "text":
         _write_records(lines, ("id", "date", "left", "match", "right"), fmt)
     else:
         from newsgrep.render.research import kwic_lines
 
         kwic_lines(lines, width, Output(sys.stdout, color))
-    return EXIT_MATCH if lines else EXIT_NO_MATCH
+    return EXIT_MATCH if lines else _no_match(index, options, cluster)
 
 
 @cli.command()
 @click.argument("query")
 @index_option
 @_filters
-@variants_option
-@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month",
-              show_default=True, help="Length of a period.")
+@click.option("--by", type=click.Choice(["day", "week", "month", "year", "source"]), default="month",
+              show_default=True, help="Length of a period, or a row per source.")
 @click.option("--mentions", is_flag=True, help="Count matched words (what kwic lists), not articles.")
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines: period, count, total, share.")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV: period, count, total, share.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines: period (or source), count, total, share, partial, undated.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV: period (or source), count, total, share, partial, undated.")
 @plot_option
 @color_option
 @cluster_option
-def timeline(query: str, index: str | None, since: str | None, until: str | None,
+@debug_option
+def timeline(query: str, index: str | None, any_terms: bool, since: str | None, until: str | None,
              source: str | None, variants: bool, by: str, mentions: bool, as_json: bool,
              as_csv: bool, plot: str | None, color: str, cluster: str | None) -> int:
-    """Matching articles (or mentions) per period, drawn as bars.
+    """Matching articles (or mentions) per period, or per source, drawn as bars.
 
-    Each period shows its count, the number of all its articles and the share.
+    Each row shows its count, the number of all its articles that pass the filters and the
+    share; a period cut by --since/--until counts only its part inside them and is marked partial.
     """
     from newsgrep import api
     from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
-    tl = api.timeline(query, index, _options(since, until, source, variants, mentions=mentions), by,
-                      cluster=cluster)
+    options = _options(any_terms, since, until, source, variants, mentions=mentions)
+    tl = api.timeline(query, index, options, by, cluster=cluster)
     if plot:
         from newsgrep.render.plot import timeline_figure
         from newsgrep.render.wordlists import describe_filters
 
-        timeline_figure(tl, query, plot, describe_filters(since, until, source, variants=variants))
+        timeline_figure(tl, query, plot, describe_filters(since, until, source, any_terms, variants))
     if fmt != "text":
-        _write_records(tl.rows, ("period", "count", "total", "share"), fmt)
+        key = "source" if by == "source" else "period"
+        _write_records(tl.rows, (key, "count", "total", "share", "partial", "undated"), fmt)
     else:
         from newsgrep.render.research import timeline_text
 
         timeline_text(tl, Output(sys.stdout, color))
-    if tl.undated:
+    if tl.undated and by != "source":
         what = "mention" if tl.mentions else "matching article"
         _err(f"{tl.undated:,} undated {what}{'s' if tl.undated != 1 else ''} left out of the timeline")
-    return EXIT_MATCH if tl.rows or tl.undated else EXIT_NO_MATCH
+    return EXIT_MATCH if tl.rows or tl.undated else _no_match(index, options, cluster)
 
 
 def _plot_format(plot: str | None) -> None:
@@ -430,13 +471,11 @@ def _plot_format(plot: str | None) -> None:
 
 def _research_options(f: Any) -> Any:
     """Add the options that collocates and keywords share: filters, modes, formats, plot."""
-    for option in (cluster_option, color_option, plot_option,
+    for option in (debug_option, cluster_option, color_option, plot_option,
                    click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row."),
                    click.option("--json", "as_json", is_flag=True, help="JSON Lines, one word a line."),
                    click.option("-n", "--limit", type=int, default=20, show_default=True, metavar="N",
                                 help="How many words (0 means all)."),
-                   variants_option,
-                   click.option("--any", "any_terms", is_flag=True, help="Match any word of the query (OR)."),
                    _filters, index_option):
         f = option(f)
     return f
@@ -463,17 +502,16 @@ def collocates(query: str, window: int, min_count: int, index: str | None, since
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
-    options = api.SearchOptions(limit=None, any_terms=any_terms, since=since, until=until, source=source,
-                                variants=variants, snippets=False)
+    options = _options(any_terms, since, until, source, variants)
     got = api.collocates(query, index, options, window=window, limit=limit, min_count=min_count, cluster=cluster)
     filters = wordlists.describe_filters(since, until, source, any_terms, variants)
+    if not got.mentions:
+        return _no_match(index, options, cluster)
     if plot:
         from newsgrep.render.plot import collocates_figure
 
         collocates_figure(got, plot, filters)
-    if not got.mentions:
-        _err(f"no mention of {got.query} in the articles that pass the filters")
-    elif fmt != "text":
+    if fmt != "text":
         wordlists.write_records(got.rows, wordlists.COLLOCATE_KEYS, fmt, sys.stdout)
     else:
         wordlists.word_table(got.rows, wordlists.COLLOCATE_KEYS, wordlists.collocates_caption(got, filters),
@@ -503,18 +541,17 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
-    options = api.SearchOptions(limit=None, any_terms=any_terms, since=since, until=until, source=source,
-                                variants=variants, snippets=False)
+    options = _options(any_terms, since, until, source, variants)
     got = api.keywords(query, index, options, against=against, limit=limit, both=both, min_count=min_count,
                        cluster=cluster)
     filters = wordlists.describe_filters(since, until, source, any_terms, variants)
+    if not got.articles:
+        return _no_match(index, options, cluster)
     if plot:
         from newsgrep.render.plot import keywords_figure
 
         keywords_figure(got, plot, filters)
-    if not got.articles:
-        _err(f"no article matches {got.query}")
-    elif fmt != "text":
+    if fmt != "text":
         wordlists.write_records(got.rows, wordlists.KEYWORD_KEYS, fmt, sys.stdout)
     else:
         wordlists.word_table(got.rows, wordlists.KEYWORD_KEYS, wordlists.keywords_caption(got, filters),
@@ -526,6 +563,7 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @cluster_option
+@debug_option
 def stats(index: str | None, as_json: bool, cluster: str | None) -> int:
     """Describe the index: articles, dates, sources.
 
@@ -582,6 +620,37 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+def _usage_message(exc: click.ClickException, args: list[str]) -> str:
+    """Say a usage error in one line: click's message, or, for a query that the option parser
+    took for options (``search -Putin``), the ``-- -Putin`` form that searches it."""
+    message = exc.format_message()
+    if isinstance(exc, click.NoSuchOption):
+        form = _query_form(exc, args)
+        if form:
+            return form
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
+
+
+def _query_form(exc: click.NoSuchOption, args: list[str]) -> str | None:
+    """Name the ``COMMAND -- -word`` form for the argument that click read as options, if the
+    command takes a query and that argument is one."""
+    ctx = exc.ctx
+    if ctx is None or exc.option_name.startswith("--") or not any(
+            isinstance(p, click.Argument) and p.name == "query" for p in ctx.command.params):
+        return None
+    import shlex
+
+    known = {o for p in ctx.command.params for o in (*p.opts, *p.secondary_opts)}
+    letter = exc.option_name[1:2]
+    for arg in args:
+        if arg == "--":
+            break
+        if arg.startswith("-") and not arg.startswith("--") and arg not in known and letter in arg[1:]:
+            return (f"{arg} is read as options (there is no option {exc.option_name}); to search for "
+                    f"a query that starts with -, put it last, after --: {ctx.command_path} -- {shlex.quote(arg)}")
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status: the one place errors become exit codes."""
     try:
@@ -609,7 +678,10 @@ def _main(argv: list[str] | None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+            exc.show()  # a bare `newsgrep` or `newsgrep search`: the help, not an error line
+        else:
+            _err(f"error: {_usage_message(exc, sys.argv[1:] if argv is None else argv)}")
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
         _err("interrupted")

@@ -10,7 +10,7 @@ from newsgrep.hits import ExplainedWord, Explanation, Hit, SearchResult, Snippet
 __all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Collocate", "Collocates", "ExplainedWord", "Explanation",
            "FileProblem", "Hit", "Keyword", "Keywords",
            "IndexReport", "IndexStats", "KwicLine", "Progress", "SearchResult", "SilentProgress", "Snippet",
-           "Timeline", "TimelineRow"]
+           "SourceRow", "Timeline", "TimelineRow"]
 
 ARTICLE_FIELDS = ("id", "path", "title", "body", "date", "source", "url", "author", "lang")
 
@@ -107,21 +107,39 @@ class KwicLine:
 
 @dataclass(frozen=True)
 class TimelineRow:
-    """Matching articles in one period, beside all articles of that period."""
+    """Matching articles in one period, beside all articles of that period that pass the filters.
+    ``partial``: --since/--until cut the period, so both count only its part inside them;
+    ``undated``: the undated matches, left out of every period (the same on every row)."""
 
     period: str
     count: int
     total: int
     share: float
+    partial: bool = False
+    undated: int = 0
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """Matching articles of one source (dated or not), beside all its articles that pass the
+    filters; ``source`` is None for articles without one. ``partial`` is always false."""
+
+    source: str | None
+    count: int
+    total: int
+    share: float
+    partial: bool = False
+    undated: int = 0
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """Hits per period, first to last period with a hit; undated hits counted apart.
+    """Hits per period, first to last period with a hit, undated hits counted apart; or, ``by``
+    source, hits per source with a hit, most first, undated ones included.
     With ``mentions``, counts are of matched words (what kwic lists), not of articles."""
 
     by: str
-    rows: tuple[TimelineRow, ...]
+    rows: tuple[TimelineRow, ...] | tuple[SourceRow, ...]
     undated: int
     mentions: bool = False
 

@@ -32,10 +32,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from newsgrep import settings
 from newsgrep.errors import NewsgrepError, UsageError
 
-CONNECT_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TIMEOUT", "10"))   # seconds to reach it
-TASK_TIMEOUT = float(os.environ.get("NEWSGREP_CLUSTER_TASK_TIMEOUT", "3600"))  # seconds per round
+CONNECT_TIMEOUT = settings.cluster_timeout()   # seconds to reach it
+TASK_TIMEOUT = settings.cluster_task_timeout()  # seconds per round
 SERVERS_PAUSE = 60.0  # seconds without servers after one could not be reached or made
 WORKERS_CHECK = 5.0  # seconds between two looks at the scheduler's workers, for the servers
 

@@ -34,12 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsgrep.cluster import Abandoned
-from newsgrep.errors import NewsgrepError, UsageError
+from newsgrep.errors import NewsgrepError
 
 if TYPE_CHECKING:
     import subprocess
 
-DEFAULT_KEEP = 600.0
 _HEADER = struct.Struct("!Q")
 _MAX_SOCKET_PATH = 100  # sun_path holds 104 (macOS) or 108 (Linux) bytes
 _STARTED: list[subprocess.Popen[bytes]] = []  # held, so that no ResourceWarning is given for them
@@ -48,17 +47,9 @@ _WARNED: set[str] = set()
 
 def keep_seconds(environ: Mapping[str, str] = os.environ) -> float:
     """How long a kept client waits for its next call: $NEWSGREP_CLUSTER_KEEP, in seconds."""
-    raw = environ.get("NEWSGREP_CLUSTER_KEEP", "").strip()
-    if not raw:
-        return DEFAULT_KEEP
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0 or seconds == float("inf"):
-        raise UsageError(f"NEWSGREP_CLUSTER_KEEP must be a number of seconds (0 keeps no Dask client), "
-                         f"not {raw!r}")
-    return seconds
+    from newsgrep.settings import cluster_keep
+
+    return cluster_keep(environ)
 
 
 def _warn(message: str) -> None:

@@ -48,13 +48,9 @@ def article_keys(lines: Iterable[str]) -> list[int]:
     return list(seen)
 
 
-def is_boilerplate(occurrences: int, articles: int) -> bool:
-    """Tell whether a line found in ``occurrences`` of a folder's ``articles`` is boilerplate."""
-    return occurrences >= MIN_ARTICLES and occurrences >= MIN_SHARE * articles
-
-
 def threshold(articles: int) -> int:
-    """Return the fewest articles a line must occur in to be boilerplate in a folder this big."""
+    """Return the fewest articles a line must occur in to be boilerplate in a folder this big
+    (the one rule: at least MIN_ARTICLES, and at least MIN_SHARE of them)."""
     import math
 
     return max(MIN_ARTICLES, math.ceil(MIN_SHARE * articles - 1e-9))

@@ -15,6 +15,9 @@ _ISO_DT = re.compile(
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december"]
+_MONTH_YEAR = re.compile(r"^\s*([A-Za-z]{3,9})\.?,?\s+(\d{4})\s*$")  # "January 2009", "Jan. 2009"
 _WORDY = re.compile(
     r"^\s*(?:[A-Za-z]+,?\s+)?(?:(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})"
     r"|([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))\b"
@@ -32,6 +35,20 @@ def _valid(y: int, m: int = 1, d: int = 1) -> bool:
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 
 
+def numeric_day(a: int, b: int, y: int, dotted: bool) -> tuple[date | None, str | None]:
+    """Read a numeric date ``a/b/y``: the one policy of every reader. With dots it is day-first
+    (``05.06.2019`` is 5 June: the European form; month-first dates are written with slashes);
+    with slashes or hyphens it is read only when one reading alone is a real day
+    (``24/12/2019``), and an ambiguous one (``05/06/2019``) is not guessed."""
+    if dotted:
+        return (date(y, b, a), None) if 1 <= b <= 12 and _valid(y, b, a) else (None, "not a real day")
+    readings = {(y, mo, d) for d, mo in ((a, b), (b, a)) if 1 <= mo <= 12 and _valid(y, mo, d)}
+    if len(readings) == 1:
+        y, mo, d = readings.pop()
+        return date(y, mo, d), None
+    return None, "ambiguous (day and month could be either way)" if readings else "not a real day"
+
+
 def iso_datetime(dt: datetime) -> str:
     """Write a date-time in the one form newsgrep uses: UTC, to the second, with Z (a time
     without a zone is taken as UTC)."""
@@ -44,8 +61,8 @@ def read_date(value: object) -> tuple[str | None, str | None]:
     """Read a date as an article gives it: (ISO 8601 as precise as given, or None; what is wrong).
 
     The one form: ``2019``, ``2019-12``, ``2019-12-24``, or ``2019-12-24T08:15:00Z`` (UTC, to the
-    second) when a time is known. Day-first and month-first numeric dates are read when only one
-    reading is possible (``24/12/2019``); ``05/06/2019`` is ambiguous and not guessed.
+    second) when a time is known. Numeric dates as ``numeric_day`` reads them: with dots
+    day-first, with slashes only when one reading is possible (``05/06/2019`` is not guessed).
     """
     if value is None:
         return None, None
@@ -78,12 +95,8 @@ def read_date(value: object) -> tuple[str | None, str | None]:
         return (f"{y:04d}-{mo:02d}-{d:02d}", None) if _valid(y, mo, d) else (None, "not a real day")
     m = _NUMERIC.match(text)
     if m:
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        readings = {(y, mo, d) for d, mo in ((a, b), (b, a)) if 1 <= mo <= 12 and _valid(y, mo, d)}
-        if len(readings) == 1:
-            y, mo, d = readings.pop()
-            return f"{y:04d}-{mo:02d}-{d:02d}", None
-        return None, "ambiguous (day and month could be either way)" if readings else "not a real day"
+        got, problem = numeric_day(int(m[1]), int(m[2]), int(m[3]), dotted="." in text)
+        return (got.isoformat() if got else None), problem
     m = _ISO_DT.match(text)
     if m:
         try:
@@ -100,6 +113,11 @@ def read_date(value: object) -> tuple[str | None, str | None]:
             return iso_datetime(dt), None
     except (TypeError, ValueError, IndexError):
         pass
+    m = _MONTH_YEAR.match(text)
+    if m and _MONTHS.get(m[1][:3].lower()) and (len(m[1]) == 3 or m[1].lower().startswith(
+            _MONTH_NAMES[_MONTHS[m[1][:3].lower()] - 1])):
+        y = int(m[2])
+        return (f"{y:04d}-{_MONTHS[m[1][:3].lower()]:02d}", None) if _valid(y) else (None, "out of range")
     m = _WORDY.match(text)
     if m:
         if m[1]:

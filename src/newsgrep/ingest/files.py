@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgrep.errors import UsageError
-from newsgrep.ingest.readers import kind_of
+from newsgrep.ingest.readers import kind_of, kind_of_content
 from newsgrep.models import FileProblem
 
 # Base names (before the first dot, any case) of files that document a corpus, not articles.
@@ -130,7 +130,7 @@ def walk(root: Path, include: Sequence[str] = (), exclude: Sequence[str] = (),
         if (include and not _matches(rel, path.name, include)) or (exclude and _matches(rel, path.name, exclude)):
             result.excluded += 1
             return
-        kind = kind_of(path)
+        kind = kind_of(path) or kind_of_content(path)
         if kind is None:
             result.other_types[suffix_of(path.name)] += 1
             return

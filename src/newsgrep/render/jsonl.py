@@ -49,6 +49,8 @@ def csv_writer(out: IO[str]) -> Any:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return strip_controls(str(value))
 
 

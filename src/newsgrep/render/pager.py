@@ -11,10 +11,9 @@ import sys
 
 def pager_command() -> list[str] | None:
     """Return the pager to run, or None when it is turned off ("cat" or empty)."""
-    cmd = os.environ.get("NEWSGREP_PAGER")
-    if cmd is None:
-        cmd = os.environ.get("PAGER", "less")
-    cmd = cmd.strip()
+    from newsgrep.settings import pager
+
+    cmd = pager().strip()
     if not cmd or cmd == "cat":
         return None
     return shlex.split(cmd)

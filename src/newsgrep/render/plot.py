@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgrep.errors import UsageError
-from newsgrep.models import Collocates, Keywords, Timeline
+from newsgrep.models import Collocates, Keywords, SourceRow, Timeline
 from newsgrep.text.clean import one_line
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -63,17 +63,22 @@ def timeline_figure(tl: Timeline, query: str, path: str, filters: str = "") -> N
     """Draw matching articles (or mentions) per period as bars, with the share on a second axis."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(max(6.0, min(16.0, 0.25 * len(tl.rows) + 4)), 4.2))
-    periods = [str(getattr(r, "source", None) or r.period) for r in tl.rows]  # a row per source with --by source
+    periods = [(r.source or "(no source)") if isinstance(r, SourceRow) else r.period for r in tl.rows]
     xs = range(len(periods))
-    ax.bar(xs, [r.count for r in tl.rows], color="#3b75af")
+    partial = [r.partial for r in tl.rows]
+    ax.bar(xs, [r.count for r in tl.rows], color=["#9dbad7" if p else "#3b75af" for p in partial])
     what = "mentions" if tl.mentions else "matching articles"
     ax.set_ylabel(f"{what} per {tl.by}")
-    ax.set_xlabel(tl.by + (f"  ({tl.undated:,} undated left out)" if tl.undated else ""))
+    notes = [f"{tl.undated:,} undated left out"] if tl.undated and tl.by != "source" else []
+    if any(partial):
+        notes.append("pale: a period cut by the date filters (its part inside them)")
+    ax.set_xlabel(tl.by + (f"  ({'; '.join(notes)})" if notes else ""))
     step = max(1, len(periods) // 24)
     ax.set_xticks(list(xs)[::step], periods[::step], rotation=60, ha="right", fontsize=8)
     share = ax.twinx()
     share.plot(xs, [r.share for r in tl.rows], color="#e1812c", marker=".", linewidth=1)
-    share.set_ylabel("mentions per article of the period" if tl.mentions else "share of the period's articles")
+    unit = "source" if tl.by == "source" else "period"
+    share.set_ylabel(f"mentions per article of the {unit}" if tl.mentions else f"share of the {unit}'s articles")
     share.set_ylim(bottom=0)
     ax.set_title(f"{_short(query)}: {what} per {tl.by}{_where(filters)}", fontsize=11)
     _save(fig, path)

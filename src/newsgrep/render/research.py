@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from newsgrep.hits import Explanation
-from newsgrep.models import ArticleView, IndexStats, KwicLine, Timeline
+from newsgrep.models import ArticleView, IndexStats, KwicLine, SourceRow, Timeline
 from newsgrep.render.output import Output
 from newsgrep.render.plain import display_path
 from newsgrep.text.clean import one_line, strip_controls
@@ -124,24 +124,41 @@ def kwic_lines(lines: list[KwicLine], width: int, out: Output) -> None:
         out.console().print(t, overflow="crop", no_wrap=True, soft_wrap=not out.is_terminal)
 
 
+def _label(row: Any) -> str:
+    """Name a timeline row: its period, or its source (cut to 40 characters)."""
+    if isinstance(row, SourceRow):
+        name = one_line(row.source) if row.source is not None else "(no source)"
+        return name if len(name) <= 40 else name[:39] + "…"
+    return str(row.period)
+
+
 def timeline_text(tl: Timeline, out: Output, width: int = 40) -> None:
-    """Draw hits per period as horizontal bars, with counts and shares."""
-    peak = max((r.count for r in tl.rows), default=0) or 1
-    pw = max((len(r.period) for r in tl.rows), default=6)
-    cw = max((len(f"{r.count:,}") for r in tl.rows), default=1)
+    """Draw hits per period (or source) as horizontal bars, with counts and shares; a period cut
+    by --since/--until ends with ``partial``."""
+    rows: tuple[Any, ...] = tl.rows
+    peak = max((r.count for r in rows), default=0) or 1
+    pw = max((len(_label(r)) for r in rows), default=6)
+    cw = max((len(f"{r.count:,}") for r in rows), default=1)
     what = "mentions in" if tl.mentions else "of"
-    for r in tl.rows:
+    for r in rows:
         bar = BAR * round(width * r.count / peak) if r.count else ""
         tail = f" {r.count:>{cw},} {what} {r.total:,} {'articles' if tl.mentions else ''}".rstrip()
         tail += f" ({100 * r.share:.1f}%)" if not tl.mentions else f" ({r.share:.2f} per article)"
+        if r.partial:
+            tail += "  partial"
+        label = _label(r)
         if not out.rich:
-            out.write(f"{r.period:<{pw}} {bar:<{width}}{tail}\n")
+            out.write(f"{label:<{pw}} {bar:<{width}}{tail}\n")
             continue
         from rich.text import Text
 
-        t = Text(f"{r.period:<{pw}} ")
+        t = Text(f"{label:<{pw}} ")
         t.append(f"{bar:<{width}}", style="cyan")
-        t.append(tail)
+        if r.partial:
+            t.append(tail[:-len("  partial")])
+            t.append("  partial", style="yellow")
+        else:
+            t.append(tail)
         out.console().print(t, no_wrap=True)
 
 

@@ -31,6 +31,7 @@ _FUZZY = re.compile(r"^(.*[^~])~(\d*)$")
 _BOOST = re.compile(r"\^\d+(?:\.\d+)?$")
 _CMP = re.compile(r"^(>=|<=|>|<)(.*)$")
 _STOP_CHARS = ' \t\n\r()"'
+MAX_DEPTH = 100  # parentheses and NOTs inside one another; deeper is a malformed query
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,13 @@ class _Parser:
         self.toks = _lex(text)
         self.i = 0
         self.any_terms = any_terms
+        self.depth = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        """Enter one more level of nesting (a parenthesis or a NOT); refuse past MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _error(f"the query nests deeper than {MAX_DEPTH} levels (parentheses and NOTs)", tok.col)
 
     def peek(self) -> _Tok:
         return self.toks[self.i]
@@ -180,7 +188,9 @@ class _Parser:
             self.take()
             if self.peek().kind in ("END", "RP", "OR", "AND"):
                 raise _error("NOT has nothing after it", tok.col)
+            self.deeper(tok)
             flag, node = self.unary(field)
+            self.depth -= 1
             return ("-" if flag != "-" else None), node
         if tok.kind in ("PLUS", "MINUS"):
             self.take()
@@ -195,10 +205,12 @@ class _Parser:
     def atom(self, field: str | None) -> Node:
         tok = self.take()
         if tok.kind == "LP":
+            self.deeper(tok)
             node = self.query(field, "RP")
             if self.peek().kind != "RP":
                 raise _error("a ( is not closed", tok.col)
             self.take()
+            self.depth -= 1
             return node
         if tok.kind == "FIELD":
             if field is not None:

@@ -28,7 +28,6 @@ SEARCH_FIELDS = ("title", "body")           # what a word without a field search
 # where their written forms are (source and author are written forms themselves)
 WRITTEN_FIELDS = {"title": "wtitle", "body": "wbody", "dtitle": "wdtitle"}
 TITLE_FIELDS = ("title", "dtitle")          # what title: searches (a derived title too)
-QUERY_FIELDS = ("title", "body", "source", "author", "date")  # what a query may name
 
 
 def _written_field(analyzer: NewsAnalyzer) -> Any:

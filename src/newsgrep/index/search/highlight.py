@@ -83,17 +83,27 @@ class Mention:
     last: int
 
 
-def _occurrences(tokens: list[Token], spec: FieldSpec) -> list[tuple[int, int]]:
-    """Return (first, last) token indexes of every occurrence of the query's words and phrases,
-    an occurrence inside another one left out (a word that is part of a phrase found there)."""
-    found: set[tuple[int, int]] = set()
+def _found(tokens: list[Token], spec: FieldSpec) -> tuple[list[int], list[tuple[Seq, list[list[int]]]]]:
+    """Return the tokens that match the query's words, and each of its phrases found in the
+    text with its parts' positions (a token's position is its index)."""
     terms, written = spec.terms, spec.written
-    if terms or written:
-        found.update((i, i) for i, t in enumerate(tokens) if t.term in terms or t.written in written)
+    words = [i for i, t in enumerate(tokens) if t.term in terms or t.written in written] \
+        if terms or written else []
+    seqs = []
     for seq in spec.seqs:
         lists = [[t.pos for t in tokens if _part_matches(part, t)] for part in seq.parts]
         if all(lists):
-            found.update(phrase_occurrences(seq, lists))  # token positions are token indexes
+            seqs.append((seq, lists))
+    return words, seqs
+
+
+def _occurrences(tokens: list[Token], spec: FieldSpec) -> list[tuple[int, int]]:
+    """Return (first, last) token indexes of every occurrence of the query's words and phrases,
+    an occurrence inside another one left out (a word that is part of a phrase found there)."""
+    words, seqs = _found(tokens, spec)
+    found = {(i, i) for i in words}
+    for seq, lists in seqs:
+        found.update(phrase_occurrences(seq, lists))
     out: list[tuple[int, int]] = []
     reach = -1  # the furthest last token of the spans kept, which all start at or before this one
     for first, last in sorted(found, key=lambda fl: (fl[0], -fl[1])):
@@ -114,18 +124,15 @@ def find_mentions(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[Mentio
 
 
 def find_matches(text: str, spec: FieldSpec, analyzer: Analyzer) -> list[tuple[int, int]]:
-    """Return the character spans of the words of ``text`` that the query matched."""
+    """Return the character spans of the words of ``text`` that the query matched (every word
+    of a phrase's occurrences)."""
     if not text or not spec:
         return []
     tokens = list(analyzer.tokens(text))
-    marked: set[int] = set()
-    terms, written = spec.terms, spec.written
-    if terms or written:
-        marked.update(i for i, t in enumerate(tokens) if t.term in terms or t.written in written)
-    for seq in spec.seqs:
-        lists = [[t.pos for t in tokens if _part_matches(part, t)] for part in seq.parts]
-        if all(lists):
-            marked.update(occurrence_positions(seq, lists))
+    words, seqs = _found(tokens, spec)
+    marked = set(words)
+    for seq, lists in seqs:
+        marked.update(occurrence_positions(seq, lists))
     return [(tokens[i].start, tokens[i].end) for i in sorted(marked)]
 
 

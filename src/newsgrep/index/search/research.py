@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from newsgrep.index.query.bound import BoundQuery
@@ -13,9 +13,10 @@ from newsgrep.index.search.columns import UNDATED
 from newsgrep.index.search.highlight import FieldSpec, MatchSpec, find_matches, find_mentions
 from newsgrep.index.search.searcher import Filters, Searcher
 from newsgrep.index.whoosh_compat.numeric import to_datetime
-from newsgrep.models import Article, ArticleView, IndexStats, KwicLine, Timeline, TimelineRow
+from newsgrep.models import Article, ArticleView, IndexStats, KwicLine, SourceRow, Timeline, TimelineRow
 
 PERIODS = ("day", "week", "month", "year")
+BY = (*PERIODS, "source")  # what a timeline's rows can be
 
 
 def period_of(when: date, by: str) -> str:
@@ -68,52 +69,74 @@ def _fields(doc: dict[str, Any], spec: MatchSpec) -> list[tuple[str, FieldSpec]]
     return [(doc.get("title") or "", spec.title_of(doc)), (doc.get("body") or "", spec.body)]
 
 
-def timeline_counts(s: Searcher, bound: BoundQuery, source: str | None, by: str,
-                    count_mentions: bool = False) -> tuple[Counter[date], int, Counter[date]]:
+TimelineCounts = tuple[Counter[Any], int, Counter[Any]]
+
+
+def _source_of(name: bytes | None) -> str | None:
+    return name.decode("utf-8") if name else None
+
+
+def timeline_counts(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
+                    count_mentions: bool = False, totals_always: bool = False) -> TimelineCounts:
     """Count matching articles (or mentions) by the first day of their period, the undated
-    ones, and all articles of each period (within the source filter, whatever they say)."""
-    if by not in PERIODS:
+    ones, and all articles of each period that pass the same filters (the query aside). By
+    source: by source name (None for none), undated ones counted in too. The totals are left
+    out when nothing matched, unless ``totals_always`` (a shard: other shards may have matches)."""
+    if by not in BY:
         raise ValueError(by)
     dates = s.column("date")
+    names = s.column("source_name") if by == "source" else None
     spec = s.spec(bound) if count_mentions else None
-    counts: Counter[date] = Counter()
+    counts: Counter[Any] = Counter()
     undated = 0
     for d in s.matching(bound):
         n = 1 if spec is None else mentions(s, s.reader.stored_fields(d), spec)
         raw = dates[d]
         if raw >= UNDATED:
             undated += n
-        else:
+        if names is not None:
+            counts[_source_of(names[d])] += n
+        elif raw < UNDATED:
             counts[_period_start(to_datetime(raw).date(), by)] += n
-    totals: Counter[date] = Counter()
-    if counts:
-        for d in s.matching(s.everything(Filters(source=source))):
-            raw = dates[d]
-            if raw < UNDATED:
-                totals[_period_start(to_datetime(raw).date(), by)] += 1
+    totals: Counter[Any] = Counter()
+    if counts or totals_always:
+        for d in s.matching(s.everything(filters)):
+            if names is not None:
+                totals[_source_of(names[d])] += 1
+            elif dates[d] < UNDATED:
+                totals[_period_start(to_datetime(dates[d]).date(), by)] += 1
     return counts, undated, totals
 
 
-def timeline_of(counts: Counter[date], undated: int, totals: Counter[date], by: str,
-                count_mentions: bool = False) -> Timeline:
-    """Make the timeline rows, from the first to the last period with a hit, empty ones included."""
+def _share(n: int, total: int) -> float:
+    return round(n / total, 6) if total else 0.0
+
+
+def _cut(start: date, by: str, filters: Filters) -> bool:
+    """Tell whether --since/--until leave out part of the period that starts on ``start``."""
+    first = datetime.combine(start, time())
+    after = datetime.combine(_next_start(start, by), time())
+    return bool((filters.since and filters.since > first) or (filters.until and filters.until < after))
+
+
+def timeline_of(counts: Counter[Any], undated: int, totals: Counter[Any], by: str,
+                count_mentions: bool = False, filters: Filters | None = None) -> Timeline:
+    """Make the timeline rows, from the first to the last period with a hit, empty ones included
+    and cut ones marked partial; by source, one row per source with a hit, most first."""
     if not counts:
         return Timeline(by, (), undated, count_mentions)
+    if by == "source":
+        order = sorted(counts, key=lambda k: (-counts[k], k is None, k or ""))
+        return Timeline(by, tuple(SourceRow(k, counts[k], totals[k], _share(counts[k], totals[k]), False, undated)
+                                  for k in order), undated, count_mentions)
     rows = []
     cur, last = min(counts), max(counts)
+    cut = filters or Filters()
     while cur <= last:
         n, total = counts.get(cur, 0), totals.get(cur, 0)
-        rows.append(TimelineRow(period_of(cur, by), n, total, round(n / total, 6) if total else 0.0))
+        rows.append(TimelineRow(period_of(cur, by), n, total, _share(n, total), _cut(cur, by, cut), undated))
         cur = _next_start(cur, by)
     return Timeline(by, tuple(rows), undated, count_mentions)
-
-
-def timeline(s: Searcher, bound: BoundQuery, filters: Filters, by: str,
-             count_mentions: bool = False) -> Timeline:
-    """Count matching articles (or mentions) per period, beside all articles of the period
-    (same filters but the query), from the first to the last period with a hit."""
-    counts, undated, totals = timeline_counts(s, bound, filters.source, by, count_mentions)
-    return timeline_of(counts, undated, totals, by, count_mentions)
 
 
 def kwic_rows(s: Searcher, bound: BoundQuery, width: int) -> list[tuple[Any, ...]]:
@@ -146,11 +169,6 @@ def sort_kwic(rows: list[tuple[Any, ...]], sort: str) -> list[KwicLine]:
     return [t[4] for t in rows]
 
 
-def kwic(s: Searcher, bound: BoundQuery, width: int, sort: str) -> list[KwicLine]:
-    """Every occurrence of the query's words in the matching articles, with context."""
-    return sort_kwic(kwic_rows(s, bound, width), sort)
-
-
 def view(s: Searcher, doc: dict[str, Any], bound: BoundQuery | None) -> ArticleView:
     """Return a whole article, with the query's words marked when a query is given."""
     article = article_of(doc)
@@ -159,17 +177,6 @@ def view(s: Searcher, doc: dict[str, Any], bound: BoundQuery | None) -> ArticleV
     spec = s.spec(bound)
     return ArticleView(article, tuple(find_matches(article.title, spec.title_of(doc), s.analyzer)),
                        tuple(find_matches(article.body, spec.body, s.analyzer)))
-
-
-def export(s: Searcher, bound: BoundQuery, sort: str, by_id: bool) -> Iterator[Article]:
-    """Yield whole records of the matches, in id order or in rank or date order."""
-    if by_id:
-        ids = s.column("id")
-        docnums: Sequence[int] = sorted(s.matching(bound), key=lambda d: ids[d])
-    else:
-        docnums = [r.docnum for r in s.ranked(bound, None, sort)]
-    for d in docnums:
-        yield article_of(s.reader.stored_fields(d))
 
 
 def merge_stats(parts: Sequence[IndexStats], index: str, size: int, updated: str | None,

@@ -47,12 +47,11 @@ class Filters:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One ranked match: its score, id and document number, and the near-duplicates it stands for."""
+    """One ranked match: its score, id and document number."""
 
     score: float
     id: str
     docnum: int
-    duplicates: tuple[int, ...] | None = None
 
 
 def _open(index_dir: Path, settings: str) -> tuple[Any, Any]:
@@ -66,6 +65,16 @@ def _open(index_dir: Path, settings: str) -> tuple[Any, Any]:
     check_current(index_dir, settings)
     ix = open_index(FileStorage(str(index_dir)), index_dir, INDEX_NAME)
     return ix, open_reader(ix, index_dir)
+
+
+def order_key(sort: str, score: float, article_id: str, raw_date: int) -> tuple[Any, ...]:
+    """The one order of matches: by score, best first (``relevance``), or by date (``newest``,
+    ``oldest``; undated last); ties by id, so that output is stable. A sharded index merges its
+    shards' matches by the same key."""
+    if sort == "relevance":
+        return (-score, article_id)
+    dated = raw_date < UNDATED
+    return (not dated, (-raw_date if sort == "newest" else raw_date) if dated else 0, article_id)
 
 
 def _top(scores: dict[int, float], ids: Any, limit: int | None) -> list[tuple[float, str, int]]:
@@ -171,63 +180,27 @@ class Searcher:
         """Return the numbers of every matching document, in index order."""
         return sorted(self.evaluator.scores(bound))
 
-    def count(self, bound: BoundQuery, dedup: bool = False) -> int:
-        """Count every matching article (or, with ``dedup``, every group of near-duplicates)."""
-        if dedup:
-            return len(self.ranked(bound, None, dedup=True))
+    def count(self, bound: BoundQuery) -> int:
+        """Count every matching article."""
         return len(self.evaluator.scores(bound))
 
     def ranked(self, bound: BoundQuery, limit: int | None, sort: str = "relevance",
-               dedup: bool = False, scores: dict[int, float] | None = None) -> list[Ranked]:
-        """Return matches in rank or date order (ties by id), grouped when ``dedup``.
+               scores: dict[int, float] | None = None) -> list[Ranked]:
+        """Return matches in rank or date order (ties by id; ``order_key``).
         ``scores``: every match's score, when already computed."""
         if sort not in SORTS:
             raise UsageError(f"bad sort {sort!r}: use one of {', '.join(SORTS)}")
         ids = self.column("id")
-        if dedup or sort != "relevance" or (limit is None and scores is None):
-            scores = self.evaluator.scores(bound) if scores is None else scores
-        if dedup:
-            grouped = self.groups([Ranked(s, i, d) for s, i, d in _top(scores or {}, ids, None)])
-            if sort != "relevance":
-                reps = {r.docnum: r for r in grouped}
-                grouped = [reps[r.docnum] for r in self._by_date(scores or {}, sort == "newest")
-                           if r.docnum in reps]
-            return grouped if limit is None else grouped[:limit]
         if sort != "relevance":
-            out = self._by_date(scores or {}, sort == "newest")
+            scores = self.evaluator.scores(bound) if scores is None else scores
+            dates = self.column("date")
+            out = [Ranked(v, ids[d], d) for d, v in scores.items()]
+            out.sort(key=lambda r: order_key(sort, r.score, r.id, dates[r.docnum]))
             return out if limit is None else out[:limit]
         if scores is None:
-            assert limit is not None
-            scores = {d: s for s, d in self.evaluator.top(bound, limit)}
-        return [Ranked(s, i, d) for s, i, d in _top(scores, ids, limit)]
-
-    def _by_date(self, scores: dict[int, float], newest: bool) -> list[Ranked]:
-        """Return matches in date order, undated last, ties broken by id."""
-        ids, dates = self.column("id"), self.column("date")
-        dated: list[tuple[int, str, int, float]] = []
-        undated: list[tuple[int, str, int, float]] = []
-        for d, s in scores.items():
-            when = dates[d]  # microseconds since year 1; a missing date reads as 2**64 - 1
-            (dated if when < UNDATED else undated).append((when, ids[d], d, s))
-        dated.sort(key=lambda t: t[1])
-        dated.sort(key=lambda t: t[0], reverse=newest)
-        undated.sort(key=lambda t: t[1])
-        return [Ranked(s, i, d) for _, i, d, s in dated + undated]
-
-    def groups(self, ranked: Sequence[Ranked]) -> list[Ranked]:
-        """Group near-duplicate matches: the earliest article of a group stands for it, at the
-        rank of its best-scoring member; the others are listed with it."""
-        from newsgrep.text.dedup import group
-
-        sketches, dates = self.column("minhash"), self.column("date")
-        by_doc = {r.docnum: r for r in ranked}
-        order = sorted(by_doc, key=lambda d: (dates[d], by_doc[d].id))
-        out = []
-        for rep, members in group({d: sketches[d] for d in by_doc}, order).items():
-            best = max(by_doc[m].score for m in members)
-            out.append(Ranked(best, by_doc[rep].id, rep, tuple(m for m in members if m != rep)))
-        out.sort(key=lambda r: (-r.score, r.id))
-        return out
+            scores = self.evaluator.scores(bound) if limit is None else \
+                {d: v for v, d in self.evaluator.top(bound, limit)}
+        return [Ranked(v, i, d) for v, i, d in _top(scores, ids, limit)]
 
     # --- hits --------------------------------------------------------------------------------------
 
@@ -236,15 +209,11 @@ class Searcher:
         return match_spec(bound.root)
 
     def hits(self, ranked: Sequence[Ranked], bound: BoundQuery | None, *, snippets: bool = True,
-             qid: str | None = None, dedup: bool = False) -> Iterator[Hit]:
+             qid: str | None = None) -> Iterator[Hit]:
         """Turn ranked matches into hits, with snippets and matched words when asked."""
         spec = self.spec(bound) if snippets and bound is not None else None
-        ids = self.column("id")
         for rank, r in enumerate(ranked, 1):
-            hit = self.hit(rank, r.score, r.docnum, spec, qid)
-            if dedup:
-                hit = replace(hit, duplicates=tuple(ids[d] for d in r.duplicates or ()))
-            yield hit
+            yield self.hit(rank, r.score, r.docnum, spec, qid)
 
     def hit(self, rank: int, score: float, docnum: int, spec: MatchSpec | None,
             qid: str | None = None) -> Hit:

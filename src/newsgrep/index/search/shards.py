@@ -1,4 +1,7 @@
-"""Searching a sharded index: exactly the answers one index of the same articles gives.
+"""Searching an index, sharded or not: exactly the answers one index of the same articles gives.
+
+Every search goes this one way (``newsgrep.api``): an ordinary index is a sharded index of one
+shard, searched in this process, whose hits are made as they are read.
 
 A query is bound once, by the client, against every shard's vocabulary and statistics together
 (the shards' files are read where they lie: a Whoosh MultiReader over the shards' readers), so
@@ -15,21 +18,22 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgrep.hits import Hit
 from newsgrep.index.query.bind import bind
 from newsgrep.index.query.bound import BoundQuery
 from newsgrep.index.query.ranking import DEFAULT_RANKING, RankingParams
-from newsgrep.index.search.searcher import Filters, Searcher
+from newsgrep.index.search.searcher import Filters, Searcher, order_key
 from newsgrep.index.store.opening import folder_identity
 from newsgrep.index.store.shards import shard_dirs
-from newsgrep.models import Article, IndexStats
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
+
+if TYPE_CHECKING:  # the record classes of the other commands: a search does not load them
+    from newsgrep.models import Article, IndexStats
 
 Mapper = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
 
@@ -90,6 +94,7 @@ class ShardRequest:
     qid: str | None = None
     count: bool = False  # count every match (else only the first ``limit`` are scored, as one index does)
     snippets_for: int | None = None  # with ``snippets``: make them for this many first hits only (None: all)
+    lazy: bool = False  # make the hits as they are read (one shard searched in this process)
 
     def scores_all(self) -> bool:
         """Tell whether each shard must score every match, not only those that can rank."""
@@ -103,18 +108,10 @@ class ShardAnswer:
 
     total: int = 0
     mentions: int = 0
-    hits: list[tuple[tuple[Any, ...], Hit]] = field(default_factory=list)   # (merge key, hit)
+    hits: Iterable[tuple[tuple[Any, ...], Hit]] = field(default_factory=list)   # (merge key, hit)
+    ranked: int = 0  # how many hits there are
     groups: list[tuple[float, str, int, bytes]] = field(default_factory=list)  # dedup: score, id, date, sketch
     spellings: Counter[str] = field(default_factory=Counter)
-
-
-def _key(sort: str, score: float, article_id: str, raw_date: int) -> tuple[Any, ...]:
-    from newsgrep.index.search.columns import UNDATED
-
-    if sort == "relevance":
-        return (-score, article_id)
-    dated = raw_date < UNDATED
-    return (not dated, (-raw_date if sort == "newest" else raw_date) if dated else 0, article_id)
 
 
 def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: RankingParams,
@@ -143,10 +140,15 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
     # without ``scores``, phrase positions are read only until the shard's first ``limit`` are settled
     ranked = s.ranked(bound, request.limit, request.sort, scores=scores)
     spec = s.spec(bound) if request.snippets else None
-    for i, r in enumerate(ranked):
-        made = request.snippets_for is None or i < request.snippets_for
-        hit = s.hit(0, r.score, r.docnum, spec if made else None, request.qid)
-        out.hits.append((_key(request.sort, r.score, r.id, dates[r.docnum]), hit))
+
+    def hits() -> Iterator[tuple[tuple[Any, ...], Hit]]:
+        for i, r in enumerate(ranked):
+            made = request.snippets_for is None or i < request.snippets_for
+            hit = s.hit(0, r.score, r.docnum, spec if made else None, request.qid)
+            yield order_key(request.sort, r.score, r.id, dates[r.docnum]), hit
+
+    out.ranked = len(ranked)
+    out.hits = hits() if request.lazy else list(hits())
     return out
 
 
@@ -176,13 +178,13 @@ def shard_hits(shard: str, bound: BoundQuery, wanted: list[tuple[float, str, tup
     return out
 
 
-def shard_timeline(shard: str, bound: BoundQuery, source: str | None, by: str, mentions: bool,
-                   params: RankingParams, analysis: AnalysisSettings) -> tuple[Counter[date], int, Counter[date]]:
-    """Count a shard's matches (or mentions) per period, its undated ones, and all its articles
-    per period (within the source filter)."""
+def shard_timeline(shard: str, bound: BoundQuery, filters: Filters, by: str, mentions: bool,
+                   params: RankingParams, analysis: AnalysisSettings) -> tuple[Counter[Any], int, Counter[Any]]:
+    """Count a shard's matches (or mentions) per period or source, its undated ones, and all its
+    articles per period or source (within the filters)."""
     from newsgrep.index.search.research import timeline_counts
 
-    return timeline_counts(shard_searcher(shard, params, analysis), bound, source, by, mentions)
+    return timeline_counts(shard_searcher(shard, params, analysis), bound, filters, by, mentions, totals_always=True)
 
 
 def shard_kwic(shard: str, bound: BoundQuery, width: int, params: RankingParams,
@@ -201,7 +203,7 @@ def shard_records(shard: str, bound: BoundQuery, sort: str, by_id: bool, params:
     scores = s.scores(bound)
     if by_id:
         return [((ids[d],), d) for d in scores]
-    return [(_key(sort, v, ids[d], dates[d]), d) for d, v in scores.items()]
+    return [(order_key(sort, v, ids[d], dates[d]), d) for d, v in scores.items()]
 
 
 def shard_stats(shard: str, params: RankingParams, analysis: AnalysisSettings) -> IndexStats:
@@ -218,8 +220,6 @@ class ShardedIndex:
 
     def __init__(self, index_dir: Path, shards: int | None, params: RankingParams = DEFAULT_RANKING,
                  analysis: AnalysisSettings = DEFAULT_ANALYSIS, mapper: Mapper = local_map) -> None:
-        from whoosh.reading import MultiReader
-
         from newsgrep.index.query.schema import analysis_settings
         from newsgrep.index.store.opening import check_current
 
@@ -230,7 +230,12 @@ class ShardedIndex:
         self.params, self.analysis, self.map = params, analysis, mapper
         check_current(index_dir, analysis_settings(analysis))
         self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields
-        self.reader = MultiReader([s.reader for s in self.local])
+        if len(self.local) == 1:
+            self.reader = self.local[0].reader
+        else:
+            from whoosh.reading import MultiReader
+
+            self.reader = MultiReader([s.reader for s in self.local])
         self.analyzer = self.local[0].analyzer
 
     def close(self) -> None:
@@ -263,24 +268,30 @@ class ShardedIndex:
         return self._each(fn, *args)
 
     def query(self, bound: BoundQuery,
-              request: ShardRequest) -> tuple[int, list[Hit], tuple[tuple[str, int], ...], int]:
+              request: ShardRequest) -> tuple[int, Iterable[Hit], tuple[tuple[str, int], ...], int]:
         """Run a query on every shard; return (count, hits in order, spellings, mentions); the
         count is that of the hits returned unless ``request.count``, as for one index.
 
         Here, only the hits that are returned get snippets, made after the merge. On a cluster each
         shard makes them for its first few hits in the same round (``speculative_snippets``), and
         a returned hit beyond those gets them from its shard in a second round."""
-        later = request.snippets and not request.dedup and request.limit != 0
+        # several shards: only the hits returned get snippets (one shard returns all it ranks)
+        later = request.snippets and not request.dedup and request.limit != 0 and len(self.dirs) > 1
+        lazy = self.map is local_map and len(self.dirs) == 1 and not request.dedup
         if later and self.map is not local_map:
             ask = replace(request, snippets_for=speculative_snippets(request.limit, len(self.dirs)))
         else:
-            ask = replace(request, snippets=False) if later else request
+            ask = replace(request, snippets=False) if later else replace(request, lazy=lazy)
         answers: list[ShardAnswer] = self._each(shard_query, bound, ask)
         spellings: Counter[str] = Counter()
         for a in answers:
             spellings.update(a.spellings)
         spelled = tuple(sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0])))  # most first
         mentions = sum(a.mentions for a in answers)
+        if lazy:  # one shard here: its hits, made as they are read
+            only = answers[0]
+            ranked = (replace(h, rank=i) for i, (_, h) in enumerate(only.hits, 1))
+            return (only.total if request.scores_all() else only.ranked), ranked, spelled, mentions
         if request.dedup:
             groups = self._groups(answers)
             return len(groups), self._dedup(bound, answers, groups, request), spelled, mentions
@@ -326,7 +337,7 @@ class ShardedIndex:
                request: ShardRequest) -> list[Hit]:
         if request.sort != "relevance":
             when = {m[1]: m[2] for a in answers for m in a.groups}
-            groups.sort(key=lambda r: _key(request.sort, r.score, r.id, when[r.id]))
+            groups.sort(key=lambda r: order_key(request.sort, r.score, r.id, when[r.id]))
         chosen = groups if request.limit is None else groups[:request.limit]
         if request.limit == 0:
             return []
@@ -338,13 +349,13 @@ class ShardedIndex:
         made = {h.id: h for hits in self.map(shard_hits, calls) for h in hits}
         return [replace(made[g.id], rank=i) for i, g in enumerate(chosen, 1) if g.id in made]
 
-    def timeline(self, bound: BoundQuery, source: str | None, by: str,
-                 mentions: bool) -> tuple[Counter[date], int, Counter[date]]:
-        """Add up every shard's counts per period."""
-        counts: Counter[date] = Counter()
-        totals: Counter[date] = Counter()
+    def timeline(self, bound: BoundQuery, filters: Filters, by: str,
+                 mentions: bool) -> tuple[Counter[Any], int, Counter[Any]]:
+        """Add up every shard's counts per period or source."""
+        counts: Counter[Any] = Counter()
+        totals: Counter[Any] = Counter()
         undated = 0
-        for c, u, t in self._each(shard_timeline, bound, source, by, mentions):
+        for c, u, t in self._each(shard_timeline, bound, filters, by, mentions):
             counts.update(c)
             totals.update(t)
             undated += u

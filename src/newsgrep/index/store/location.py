@@ -12,7 +12,9 @@ SETTINGS = "settings.txt"      # the catalog's "settings", also kept here: a sea
 
 def default_index_dir() -> Path:
     """Return the index folder: $NEWSGREP_INDEX, else the per-user data folder."""
-    env = os.environ.get("NEWSGREP_INDEX")
+    from newsgrep.settings import index_dir
+
+    env = index_dir()
     if env:
         return Path(env).expanduser()
     from platformdirs import user_data_dir

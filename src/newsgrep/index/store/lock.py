@@ -1,9 +1,10 @@
 """One index-writing run at a time, interrupts that are never lost, workers that die with us.
 
 A run lock beside the index folder lets one `index`/`remove` run at a time (a second one waits,
-then gives up with a clear message). Ctrl-C is turned into a clean Interrupted error, remembered
-even where Python swallows it (a fork hook, a finalizer). Worker processes forked by a run die
-with it, so a killed run leaves no orphan holding the index's files.
+then gives up with a clear message); its file is there only while a run holds it. Ctrl-C is
+turned into a clean Interrupted error, remembered even where Python swallows it (a fork hook, a
+finalizer). Worker processes forked by a run die with it, so a killed run leaves no orphan
+holding the index's files.
 """
 
 from __future__ import annotations
@@ -22,35 +23,74 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from newsgrep.errors import IndexLocked, Interrupted
 from newsgrep.index.store.durable import recover
 from newsgrep.index.store.location import lock_path
+from newsgrep.settings import lock_timeout
 
 LOCK_POLL = 0.25
 
 
 class FileLock:
-    """An exclusive lock on a file. On POSIX a record lock (fcntl.lockf): unlike flock, it is not
-    inherited by forked worker processes, so it dies with the process that took it."""
+    """An exclusive lock on a file that exists only while it is held. On POSIX a record lock
+    (fcntl.lockf): unlike flock, it is not inherited by forked worker processes, so it dies with
+    the process that took it.
+
+    The holder removes the file before it lets go, so that no lock file stays beside the index.
+    A process that was waiting on the removed file then holds a lock on a file that is no longer
+    at the path: it sees that (the path names another file, or none) and tries again on the file
+    now there, so two processes never both hold the lock of one path.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        self.path = path
+        self.fd: int | None = None
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free."""
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                getattr(msvcrt, "locking")(self.fd, getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
-            else:
-                import fcntl
-
-                fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
+        while True:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            if not _lock(fd):
+                os.close(fd)
+                return False
+            if _same_file(fd, self.path):
+                self.fd = fd
+                return True
+            os.close(fd)  # the holder removed it while we waited: lock the one there now
 
     def close(self) -> None:
-        """Release the lock."""
+        """Release the lock, removing its file first if we hold it."""
+        if self.fd is None:
+            return
+        try:
+            if os.name != "nt":
+                self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
         os.close(self.fd)
+        self.fd = None
+
+
+def _lock(fd: int) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            getattr(msvcrt, "locking")(fd, getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
+        else:
+            import fcntl
+
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Tell whether an open file is still the one at ``path``."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 @contextmanager
@@ -131,7 +171,7 @@ def exclusive(fn: Callable[Concatenate[Any, Path, P], R]) -> Callable[Concatenat
     def run(paths: Any, index_dir: Path, *args: P.args, **kwargs: P.kwargs) -> R:
         progress = kwargs.get("progress")
         say = getattr(progress, "message", None) or _stderr
-        timeout = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
+        timeout = lock_timeout()
         _workers_die_with_us()
         try:
             with _catching_interrupts(), run_lock(index_dir, timeout, say):

@@ -3,7 +3,6 @@ very moment is waited for rather than seen half done."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,9 +31,11 @@ def check_current(index_dir: Path, settings: str) -> None:
     """Raise IndexMissing or IndexOutdated unless the folder holds an index built with
     ``settings`` (the analysis settings of this newsgrep)."""
     if not index_dir.exists() or not exists(index_dir):
+        from newsgrep.settings import index_dir as env_index
+
         raise IndexMissing(
             f"no index at {index_dir}: run `newsgrep index PATH` first"
-            + ("" if os.environ.get("NEWSGREP_INDEX") else " (or pass --index DIR)"))
+            + ("" if env_index() else " (or pass --index DIR)"))
     found = read_settings(index_dir)
     if not found:  # no copy yet (or one cut short): ask the catalog (which loads SQLite)
         catalog = open_catalog(index_dir)
@@ -54,14 +55,13 @@ def await_swap(index_dir: Path, wait: float = SWAP_WAIT) -> None:
     old = old_dir(index_dir)
     until = time.monotonic() + wait
     while not index_dir.exists() and old.exists():
-        try:
-            lock = FileLock(lock_path(index_dir))
-        except OSError:  # cannot create the lock file: leave repairs to the next `index`
-            return
+        lock = FileLock(lock_path(index_dir))
         try:
             if lock.try_acquire():
                 recover(index_dir)
                 return
+        except OSError:  # cannot create the lock file: leave repairs to the next `index`
+            return
         finally:
             lock.close()
         if time.monotonic() >= until:

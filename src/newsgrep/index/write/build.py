@@ -17,7 +17,7 @@ from newsgrep.index.store.location import rebuild_dir
 from newsgrep.index.store.lock import exclusive
 from newsgrep.index.store.opening import check_current, exists
 from newsgrep.index.write import parallel
-from newsgrep.index.write.session import COMMIT_BYTES, WriteSession
+from newsgrep.index.write.session import WriteSession
 from newsgrep.ingest.files import FoundFile, Walk, walk
 from newsgrep.models import IndexReport, Progress, SilentProgress
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
@@ -82,7 +82,7 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
         progress.start(len(to_read), sum(f.size for f in to_read))
         if runner is not None or parallel.worth_it(to_read, jobs):
-            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, COMMIT_BYTES, runner)
+            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, session.commit_bytes, runner)
         else:
             session.apply(to_read, field_map, previous, gone)
         learned.finish(session.catalog)

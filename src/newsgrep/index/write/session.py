@@ -12,7 +12,6 @@ every index has committed, so it never claims a file whose articles are not all 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,11 +29,8 @@ from newsgrep.index.whoosh_compat.segments import commit_segments
 from newsgrep.index.write.reading import FileReading, article_doc
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import Article, FileProblem, IndexReport, Progress
+from newsgrep.settings import commit_bytes, commit_docs, lock_timeout
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
-
-COMMIT_DOCS = int(os.environ.get("NEWSGREP_COMMIT_DOCS", "20000"))  # a durable point at least this often
-COMMIT_BYTES = int(os.environ.get("NEWSGREP_COMMIT_BYTES", str(128 << 20)))
-LOCK_TIMEOUT = float(os.environ.get("NEWSGREP_LOCK_TIMEOUT", "600"))
 
 
 def collision(article_id: str, owner: str) -> str:
@@ -75,12 +71,13 @@ class IndexWriter:
                 self._writer = self.ix.writer(limitmb=256)
             except LockError:
                 self.progress.message(f"waiting for another newsgrep run to finish writing {self.index_dir} ...")
+                timeout = lock_timeout()
                 try:
-                    self._writer = self.ix.writer(limitmb=256, timeout=LOCK_TIMEOUT, delay=0.25)
+                    self._writer = self.ix.writer(limitmb=256, timeout=timeout, delay=0.25)
                 except LockError as exc:
                     raise IndexLocked(
                         f"another newsgrep run has been writing to {self.index_dir} for over "
-                        f"{LOCK_TIMEOUT:.0f} s; try again when it has finished") from exc
+                        f"{timeout:.0f} s; try again when it has finished") from exc
         return self._writer
 
     def delete_paths(self, paths: Sequence[str]) -> None:
@@ -135,6 +132,7 @@ class WriteSession:
         self.progress = progress
         self.report = report
         self.shards = shards or 0
+        self.commit_docs, self.commit_bytes = commit_docs(), commit_bytes()
         index_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(index_dir)
         self.settings = analysis_settings(analysis)
@@ -227,7 +225,7 @@ class WriteSession:
 
     def due(self) -> bool:
         """Tell whether enough is pending to make a durable point now."""
-        return self.pending_docs >= COMMIT_DOCS or self.pending_bytes >= COMMIT_BYTES
+        return self.pending_docs >= self.commit_docs or self.pending_bytes >= self.commit_bytes
 
     def commit(self) -> None:
         """Make what the session's writers hold durable, then record its files in the catalog."""

@@ -59,85 +59,59 @@ def kind_of(path: Path) -> str | None:
     return KINDS.get(name[dot:]) if dot > 0 else None
 
 
-def _head(ctx: FileContext, size: int = SNIFF) -> str:
-    from newsgrep.ingest.readers.stream import head_bytes
-
-    return head_bytes(ctx.path, size).decode("utf-8", errors="replace")
-
-
-_XML_ROOT = re.compile(r"<(?!\?|!)([\w:.-]+)")
-
-
 def xml_format(head: str) -> str | None:
     """Name the news format of an XML file by its root element, or None."""
-    body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", head, flags=re.DOTALL)
-    m = _XML_ROOT.search(body)
-    root = m[1].split(":")[-1] if m else ""
-    if root == "nitf":
-        return "nitf"
-    if root == "newsitem":
-        return "rcv1"
-    if root == "NewsML":
-        return "newsml-1"
-    if root in ("newsMessage", "newsItem", "packageItem", "contentSet", "knowledgeItem", "conceptItem"):
-        return "newsml-g2"
-    if root in ("PPSResponse", "ppsArticleResponse", "ppsarticleResultSet", "ppsarticle") or "factiva" in head[:2000]:
-        return "factiva-xml"
-    if root.upper() in ("DOC", "DOCS", "DOCSTREAM", "REUTERS", "FILE", "TEXT"):
-        return "sgml"
-    return None
+    from newsgrep.ingest.readers.detect import xml_format as by_root
+
+    return by_root(head)
+
+
+# suffixes that are an export's own: the format is told within the kind (docx is Nexis Uni's, ...)
+_OWN = {"docx": "nexis-docx", "sgml": "sgml", "warc": "warc", "eml": "proquest-eml"}
+# kinds whose files are read as any format their content shows; others only as a format whose
+# marks cannot be there by chance (a .csv is never read as JSON for starting with a brace)
+_ANY_CONTENT = frozenset({"txt", "html", "xml", "json", "jsonl", "data"})
 
 
 def sniff(ctx: FileContext) -> str:
-    """Choose the format of a file from its kind and the start of its content."""
+    """Choose the format of a file: by what its first bytes show, then by its suffix."""
+    from newsgrep.ingest.readers.detect import WEAK, by_content, rtf_format
+    from newsgrep.ingest.readers.stream import head_bytes
+
     kind = ctx.kind
-    if kind in ("docx", "sgml", "warc"):
-        return {"docx": "nexis-docx"}.get(kind, kind)
-    if kind == "md":
-        return "md"
-    head = _head(ctx, 65536 if kind == "txt" else SNIFF)
-    low = head.lower()
-    if kind == "txt":
-        from newsgrep.ingest.readers import nexis_txt, wire
-
-        if wire.sniff(head):
-            return "wire"
-        return "nexis-txt" if nexis_txt.sniff(head) else "txt"
-    if kind == "html":
-        # structural marks of each export's saved page, never words an article could contain
-        if "factivaexception" in low or 'class="articleparagraph' in low or "factivalogo" in low:
-            return "factiva-html"
-        if re.search(r'name="?doc_id', low) or re.search(r"\b\d+ of \d+ DOCUMENTS\b", head):
-            return "nexis-html"
-        if "docpublicationname" in low or "europresse.com/docviewer" in low:
-            return "europresse"
-        if "docid_mstar" in low or "proquest.com/docview" in low:
-            return "proquest-html"
-        if 'class="eintrag"' in low and "defacto" in low:
-            return "apa-html"
-        return "html"
+    if kind in _OWN:
+        return _OWN[kind]
+    raw = head_bytes(ctx.path, 65536)
     if kind == "rtf":
-        if "aomweb" in low or "apa-onlinemanager" in low:
-            return "apa-rtf"
-        return "factiva-rtf" if ("factiva" in low or "dow jones" in low) else "rtf"
-    if kind == "eml":
-        return "proquest-eml"
-    if kind == "xml":
-        found = xml_format(head)
-        if found is None:
-            raise ReadError(f"{ctx.path}: XML that is not a news format newsgrep reads (NITF, NewsML, "
-                            "RCV1, Factiva, <DOC> collections)")
+        return rtf_format(raw.decode("utf-8", errors="replace"))
+    found = by_content(raw)
+    if kind in ("json", "jsonl") and found in ("json", "jsonl", "ninjs", "wapo"):
+        return {"json": "ninjs" if found == "ninjs" else "json",
+                "jsonl": "wapo" if found == "wapo" else "jsonl"}[kind]
+    if found is not None and (kind in _ANY_CONTENT or found not in WEAK):
         return found
-    if kind == "json":
-        from newsgrep.ingest.readers.ninjs import sniff as ninjs_sniff
-
-        return "ninjs" if ninjs_sniff(head) else "json"
-    if kind == "jsonl":
-        first = head.lstrip("\ufeff").split("\n", 1)[0]
-        if '"article_url"' in first and '"contents"' in first and '"published_date"' in first:
-            return "wapo"
-        return "jsonl"
+    if kind == "xml":
+        raise ReadError(f"{ctx.path}: XML that is not a news format newsgrep reads (NITF, NewsML, "
+                        "RCV1, Factiva, <DOC> collections)")
+    if kind == "data":
+        return "txt"
     return kind
+
+
+def kind_of_content(path: Path) -> str | None:
+    """Tell whether a file whose suffix names no kind holds an export or agency format newsgrep
+    reads (kind "data"), from its first bytes; None for anything else (images, PDFs, plain text)."""
+    from newsgrep.ingest.readers.detect import WEAK, by_content
+    from newsgrep.ingest.readers.stream import head_bytes
+
+    try:
+        head = head_bytes(path, 4096)
+        if b"\x00" in head and not head.startswith(b"PK\x03\x04"):
+            return None  # an image, a PDF, an archive: not worth reading further
+        found = by_content(head if len(head) < 4096 else head_bytes(path, SNIFF))
+    except (ReadError, OSError):
+        return None
+    return "data" if found is not None and found not in WEAK else None
 
 
 def format_of(path: Path) -> str | None:
@@ -154,6 +128,28 @@ def _reader(fmt: str) -> Callable[[FileContext], Iterator[Article]]:
     return reader
 
 
+# formats that make one article of a file: a file of many records read so is named on stderr
+_ONE_ARTICLE = frozenset({"txt", "md", "html", "rtf"})
+
+
 def read_articles(ctx: FileContext) -> Iterator[Article]:
     """Read the articles of one file; raises ReadError for a file that cannot be read at all."""
-    return _reader(sniff(ctx))(ctx)
+    fmt = sniff(ctx)
+    articles = _reader(fmt)(ctx)
+    return _watched(ctx, fmt, articles) if fmt in _ONE_ARTICLE else articles
+
+
+def _watched(ctx: FileContext, fmt: str, articles: Iterator[Article]) -> Iterator[Article]:
+    """Pass a one-article file's article on, warning first when it looks like many records."""
+    from newsgrep.ingest.readers.many import many_records, many_records_in_markup
+
+    for article in articles:
+        found = many_records(f"{article.title}\n{article.body}")
+        if found is None and fmt == "html":
+            from newsgrep.ingest.readers.decode import decode_bytes
+
+            found = many_records_in_markup(decode_bytes(ctx.raw(), str(ctx.path)))
+        if found:
+            ctx.warn(f"read as one {fmt} article, but it looks like many records: {found} "
+                     "(an export in a format newsgrep does not read?)")
+        yield article

@@ -109,6 +109,11 @@ def nitf_body(nitf: Any) -> str:
     return ""
 
 
+def nitf_title(nitf: Any) -> str:
+    """Return an NITF document's headline: <hl1> in its body, else <title> in its head."""
+    return first_text(nitf, ".//hedline/hl1", ".//headline/hl1", ".//hl1", "head/title", ".//head/title")
+
+
 def nitf_byline(el: Any) -> str:
     """Read an NITF byline without its title (<byttl>) glued to the name."""
     byline = el.find(".//byline")
@@ -131,13 +136,13 @@ def read_nitf(ctx: FileContext) -> Iterator[Article]:
         date = first_text(head, ".//date.issue/@norm", ".//pubdata/@date.publication", ".//date.release/@norm",
                           ".//story.date/@norm")
         source = first_text(nitf, ".//doc.copyright/@holder", ".//pubdata/@name", ".//distributor",
-                            ".//copyrite")
+                            ".//copyrite", ".//from-src/@src-name", ".//doc-id/@regsrc")
         lang = nitf.get("baselang") or nitf.get("xml_lang") or first_text(nitf, ".//body/@xml_lang",
                                                                            ".//@xml_lang")
         subjects = [s for s in nitf.xpath(".//tobject.subject/@tobject.subject.matter") if s.strip()]
         yield make_article(
             ctx, n, id=doc_id or None,
-            title=first_text(nitf, ".//hedline/hl1", ".//headline/hl1", ".//hl1", "head/title"),
+            title=nitf_title(nitf),
             body=nitf_body(nitf), date=ctx.date(basic_date(date), f"story {n}"), source=source,
             author=nitf_byline(nitf) or None, lang=lang_code(lang),
             extra={"dateline": first_text(nitf, ".//dateline/location", ".//dateline/text()"),

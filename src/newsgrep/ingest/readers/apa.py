@@ -16,8 +16,11 @@ from newsgrep.text.clean import one_line
 
 # "NÖ Nachrichten" Nr. 14/2013 vom 02.04.2013 Seite: 23   /   "Kurier" vom 23.10.2017 Seite 14
 # Cafe Puls News 08:00 vom 02.04.2013 08.00 Uhr   (a broadcast: the source is not quoted)
-SOURCE_LINE = re.compile(r'^\s*(?:"([^"]+)"|(\S[^"]{0,80}?))\s*(?:Nr\.\s*([\w/.-]+)\s*)?vom\s+(\d{1,2}\.\d{1,2}\.\d{4})'
+# "Kurier.at" gefunden am 28.12.2017 10:36 Uhr   (the online form: a quoted source, found at a time)
+SOURCE_LINE = re.compile(r'^\s*(?:"([^"]+)"|(\S[^"]{0,80}?))\s*(?:Nr\.\s*([\w/.-]+)\s*)?'
+                         r'(?:vom|(?<=")\s*(gefunden\s+am))\s+(\d{1,2}\.\d{1,2}\.\d{4})'
                          r'(?:\s+(\d{1,2}[.:]\d{2})\s*Uhr)?(?:\s+(?:Seite:?|S\.)\s*([\w-]+))?\s*(.*)$')
+_RULE = re.compile(r"^\s*_{10,}\s*$")  # the line between the online form's articles
 _DISCLAIMER = "Der gegenständliche Text ist eine Abschrift"
 _ENTRY = re.compile(r"""<div\s+class\s*=\s*["']?eintrag""", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*Ressort:\s*(.*)$")
@@ -35,10 +38,10 @@ def _entry(lines: list[str], ctx: FileContext, n: int) -> Article | None:
     m = SOURCE_LINE.match(lines[0])
     if not m:
         return None
-    rest = [ln.strip() for ln in lines[1:]]
+    rest = [ln.strip() for ln in lines[1:] if not _RULE.match(ln)]
     section = None
-    if m[7]:
-        found = _SECTION.match(m[7])
+    if m[8]:
+        found = _SECTION.match(m[8])
         section = found[1] if found else None
     if rest and _SECTION.match(rest[0]):
         section = _SECTION.match(rest[0])[1]  # type: ignore[index]
@@ -60,10 +63,10 @@ def _entry(lines: list[str], ctx: FileContext, n: int) -> Article | None:
 def _make(ctx: FileContext, n: int, m: re.Match[str], title: str, body: str, section: str | None,
           kicker: str | None = None) -> Article:
     body = body.split(_DISCLAIMER)[0]  # APA's note under broadcast transcripts
-    when = f"{m[4]} {m[5].replace('.', ':')}" if m[5] else m[4]
+    when = f"{m[5]} {m[6].replace('.', ':')}" if m[6] else m[5]
     return make_article(ctx, n, title=title, body=body, date=local_date(ctx, when, f"entry {n}"),
                         source=m[1] or m[2], lang="de",
-                        extra={"section": section, "kicker": kicker, "issue": m[3], "pages": m[6]})
+                        extra={"section": section, "kicker": kicker, "issue": m[3], "pages": m[7]})
 
 
 def read_apa_rtf(ctx: FileContext) -> Iterator[Article]:
@@ -121,7 +124,7 @@ def _defacto(div: Any, ctx: FileContext, n: int) -> Iterator[Article]:
         return
     if title.endswith(("...", "…")) and one_line(body).startswith(title.rstrip(".…").rstrip()):
         title = ""
-    section = _SECTION.match(m[7])[1] if m[7] and _SECTION.match(m[7]) else None  # type: ignore[index]
+    section = _SECTION.match(m[8])[1] if m[8] and _SECTION.match(m[8]) else None  # type: ignore[index]
     yield _make(ctx, n, m, title, body, section)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from newsgrep.ingest.readers.base import FileContext
-from newsgrep.ingest.readers.localdates import INTERFACE_LANGS, parse_local_date
+from newsgrep.ingest.readers.localdates import INTERFACE_LANGS, month_of, parse_local_date
 from newsgrep.models import Article
 from newsgrep.text.clean import clean_text, one_line
 
@@ -94,6 +94,8 @@ def local_date(ctx: FileContext, text: str | None, where: str,
     if not text or not text.strip():
         return None
     got: date | datetime | str | None = parse_local_date(text, langs)
+    if got is None:
+        got = month_of(text, langs)  # "January 2009": kept at month precision
     return ctx.date(got if got is not None else text, where)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
 import unicodedata
 import zlib
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 from newsgrep.errors import ReadError
 
 _SNIFF = 8192
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # binary if many
+# binary if many; the framing bytes of agency wire text (SOH, STX, ETX, EOT, DC1, DC3, SYN, US) are text's
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (1, 2, 3, 4, 9, 10, 12, 13, 17, 19, 22, 27, 31))
 
 
 def _cp1252_byte(err: UnicodeError) -> tuple[str, int]:
@@ -125,6 +127,23 @@ def _detect(data: bytes) -> str:
     return data.decode("cp1252", errors="newsgrep-cp1252")
 
 
+# a UTF-8 sequence read as Windows-1252: a lead byte (Â..ô) then continuation bytes as cp1252 shows them
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
+
+
+def undo_mojibake(text: str) -> str:
+    """Read back UTF-8 that was decoded as Windows-1252 ("OhrenstÃ¶psel" is "Ohrenstöpsel"), a
+    sequence at a time; a sequence that is not UTF-8 so read stays as it is."""
+    def back(m: re.Match[str]) -> str:
+        try:
+            return m[0].encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return m[0]
+
+    return _MOJIBAKE.sub(back, text) if ("Ã" in text or "Â" in text or "â€" in text) else text
+
+
 def read_bytes(path: Path) -> bytes:
     """Read a file, gunzipping ``.gz`` files; unreadable files raise ReadError."""
     try:
@@ -133,7 +152,7 @@ def read_bytes(path: Path) -> bytes:
         raise ReadError(f"{path}: is a directory") from exc
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
-    if path.suffix.lower() == ".gz":
+    if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":  # gzip data under any name too
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:

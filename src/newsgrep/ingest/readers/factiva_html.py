@@ -47,9 +47,49 @@ def header_fields(lines: list[str], ctx: FileContext, where: str) -> dict[str, A
             out["lang"] = lang_code(line)
             continue
         other.append(line)
-    if other:
-        out["edition"] = "; ".join(other)
+    out.update(_edition_fields(other))
     return out
+
+
+_PAGES = re.compile(r"^[A-Z]{0,2}\d{1,4}[A-Z]?(?:\s*[-,–]\s*[A-Z]{0,2}\d{1,4}[A-Z]?)*$")
+_ISSUE = re.compile(r"\b(?:Volume|Vol\.|Issue|Number|No\.|ISSN)\b", re.IGNORECASE)
+_NOTICE = re.compile(r"^(?:Quelle|Source|www\.)|All rights reserved|\[http", re.IGNORECASE)
+_LANG_NAME = re.compile(r"文(?:\(.*\))?$")  # 中文(繁體), 芬蘭文: languages in the Chinese interface
+
+
+def _edition_fields(other: list[str]) -> dict[str, str]:
+    """Sort the header lines between source code and language into pages ("14", "4,5", "B5",
+    "45-61"), issue (volume, issue, ISSN) and edition ("Late Edition - Final", "1; National")."""
+    out: dict[str, str] = {}
+    pages = next((x for x in reversed(other) if _PAGES.match(x)), None)
+    issue = [x for x in other if _ISSUE.search(x)]
+    edition = [x for x in other if x is not pages and x not in issue and not _NOTICE.search(x)
+               and not _LANG_NAME.search(x)]
+    if pages:
+        out["pages"] = pages
+    if issue:
+        out["issue"] = "; ".join(issue)
+    if edition:
+        out["edition"] = "; ".join(edition)
+    return out
+
+
+# The one-line header of blog entries: "WSJ Blogs, 11:02, 2 December 2019, 665 words, By WSJ Staff, (English)"
+_ONE_LINE = re.compile(r"^(?P<source>[^,]{2,80}?),\s+(?:(?P<time>\d{1,2}:\d{2}),\s+)?"
+                       r"(?P<date>[^,]{4,30}(?:,\s*\d{4})?),"
+                       r"\s+(?P<wc>\d[\d.,]*\s*\w+)(?:,\s+(?P<by>[^()]+?))?,?\s+\((?P<lang>[^()]{2,40})\)\s*$")
+
+
+def one_line_header(line: str) -> dict[str, Any] | None:
+    """Read the header Factiva writes on one comma-separated line for blog entries, or None."""
+    m = _ONE_LINE.match(line.strip())
+    if not m or word_count(m["wc"]) is None:
+        return None
+    by = (m["by"] or "").strip()
+    for prefix in ("By ", "BY ", "Von ", "Par ", "Por ", "Door "):
+        by = by.removeprefix(prefix)
+    return {"source": m["source"].strip(), "date_text": f"{m['date']} {m['time'] or ''}".strip(),
+            "length": word_count(m["wc"]), "author": by or None, "lang": lang_code(m["lang"])}
 
 
 def _article_view(div: Any, ctx: FileContext, n: int, outer_id: str | None) -> Article:
@@ -75,6 +115,10 @@ def _article_view(div: Any, ctx: FileContext, n: int, outer_id: str | None) -> A
             author = text.removeprefix("By ").removeprefix("Von ").removeprefix("Par ")
         elif seen_wc is None and word_count(text) is not None:
             seen_wc = word_count(text)
+        elif seen_wc is None and (one := one_line_header(text)) is not None:
+            seen_wc = one["length"]
+            author = author or one["author"]
+            post = [one["date_text"], one["source"]] + ([one["lang"]] if one["lang"] else [])
         elif seen_wc is None:
             pre.append(text)
         else:
@@ -91,7 +135,8 @@ def _article_view(div: Any, ctx: FileContext, n: int, outer_id: str | None) -> A
                         date=local_date(ctx, head.get("date_text"), where), source=head.get("source"),
                         author=author, lang=lang or head.get("lang"),
                         extra={"section": "; ".join(pre) or None, "length": seen_wc,
-                               "source_code": head.get("source_code"), "edition": head.get("edition")})
+                               "source_code": head.get("source_code"), "edition": head.get("edition"),
+                               "pages": head.get("pages"), "issue": head.get("issue")})
 
 
 def _table_view(div: Any, ctx: FileContext, n: int) -> Article:
@@ -119,7 +164,8 @@ def _table_view(div: Any, ctx: FileContext, n: int) -> Article:
                         extra={"section": fields.get("SE"), "length": word_count(fields.get("WC", "")),
                                "source_code": fields.get("SC"), "subjects": fields.get("NS"),
                                "regions": fields.get("RE"), "industries": fields.get("IN"),
-                               "companies": fields.get("CO"), "publisher": fields.get("PUB")})
+                               "companies": fields.get("CO"), "publisher": fields.get("PUB"),
+                               "edition": fields.get("ED"), "pages": fields.get("PG"), "issue": fields.get("VOL")})
 
 
 # Each article's own <div class="article xxArticle"> (the outer <div class="article"> has no language class).

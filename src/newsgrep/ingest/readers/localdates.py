@@ -7,10 +7,13 @@ import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
+from newsgrep.ingest.dates import numeric_day
+
 # The interface languages of the exports newsgrep reads; dateparser tries these, in this order.
 INTERFACE_LANGS = ("en", "de", "fr", "nl", "da", "es", "it", "pt", "sv", "nb", "fi", "hu", "zh", "ko", "ja")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _TIME = re.compile(r"(?<![\d.])\d{1,2}\s?[:h]\s?\d{2}(?!\d)|\d\s?[AaPp]\.?[Mm]\b")
 _NOISE = re.compile(r"[()]")
@@ -32,7 +35,14 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
         return _day(int(m[1]), int(m[2]), int(m[3]))
     m = _NUMERIC_DMY.search(text)
     if m and not _TIME.search(text):
-        return _day(int(m[3]), int(m[2]), int(m[1]))
+        return numeric_day(int(m[1]), int(m[2]), int(m[3]), dotted=True)[0]
+    slashed = _SLASHED.search(text)
+    if slashed:  # the one policy (ingest.dates.numeric_day): an ambiguous one is not guessed
+        found = numeric_day(int(slashed[1]), int(slashed[2]), int(slashed[3]), dotted=False)[0]
+        if found is None:
+            return None
+        if not _TIME.search(text):
+            return found
     import dateparser  # CLDR month and weekday names of every language, time zone names
 
     cleaned = _NOISE.sub(" ", text).strip()
@@ -41,7 +51,7 @@ def _parse(text: str, langs: tuple[str, ...]) -> date | datetime | None:
     except (ValueError, OverflowError, LookupError):
         got = None
     if got is None and m:
-        return _day(int(m[3]), int(m[2]), int(m[1]))
+        return numeric_day(int(m[1]), int(m[2]), int(m[3]), dotted=True)[0]
     if got is None:
         return None
     if not _TIME.search(text):
@@ -65,6 +75,7 @@ def parse_local_date(text: str | None, langs: tuple[str, ...] = INTERFACE_LANGS)
     return _parse(text, tuple(langs))
 
 
+@lru_cache(maxsize=8192)  # an export repeats its header lines' forms: each is tried once
 def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tuple[date | datetime | None, str]:
     """Read a date line that may end in edition words ("December 19, 1991, Sunday, Late Edition"):
     the date, and what follows it."""
@@ -84,6 +95,27 @@ def split_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> tupl
         if got is not None:
             return got, " ".join(words[k:])
     return None, text
+
+
+_MONTH_YEAR = re.compile(r"^\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})\s*$")
+
+
+@lru_cache(maxsize=1024)
+def month_of(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> str | None:
+    """Read a month-only date line ("January 2009", "Januar 2009", "mars 2006") as "2009-01", or None."""
+    m = _MONTH_YEAR.match(text or "")
+    if not m:
+        return None
+    import dateparser
+
+    settings = {**_SETTINGS, "REQUIRE_PARTS": ["month", "year"]}
+    try:
+        got = dateparser.parse(f"{m[1]} {m[2]}", languages=list(langs), settings=settings)
+    except (ValueError, OverflowError, LookupError):
+        return None
+    if got is None or got.year != int(m[2]):
+        return None
+    return f"{got.year:04d}-{got.month:02d}"
 
 
 def looks_like_date_line(text: str, langs: tuple[str, ...] = INTERFACE_LANGS) -> bool:

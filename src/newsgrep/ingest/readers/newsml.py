@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from newsgrep.ingest.readers.agency_xml import basic_date, first_text, iter_items, nitf_body, nitf_byline
+from newsgrep.ingest.readers.agency_xml import basic_date, first_text, iter_items, nitf_body, nitf_byline, nitf_title
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import html_text, lang_code, make_article
 from newsgrep.ingest.readers.stream import text_of
@@ -52,13 +52,16 @@ def _g2_item(item: Any, ctx: FileContext, n: int) -> Article | None:
     if not holder:
         qcode = first_text(item, "rightsInfo/copyrightHolder/@qcode", "itemMeta/provider/@qcode")
         holder = qcode.split(":")[-1] if qcode else ""
+    if not holder and nitf is not None:
+        holder = first_text(nitf, ".//doc.copyright/@holder", ".//from-src/@src-name", ".//doc-id/@regsrc",
+                            ".//distributor")
     by = first_text(meta, "by", "creator/name", "creator/@literal")
     if not by and nitf is not None:
         by = nitf_byline(nitf)
     lang = item.get("xml_lang") or first_text(meta, "language/@tag")
     when = first_text(item, "itemMeta/firstCreated", "contentMeta/contentCreated", "itemMeta/versionCreated")
     if not headline and nitf is not None:
-        headline = first_text(nitf, ".//hedline/hl1", ".//headline/hl1", ".//hl1")
+        headline = nitf_title(nitf)
     return make_article(
         ctx, n, id=item.get("guid") or None, title=headline, body="\n\n".join(p for p in parts if p.strip()),
         date=ctx.date(basic_date(when), f"item {n}") if when else None, source=holder,

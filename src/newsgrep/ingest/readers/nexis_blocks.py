@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import lang_code, local_date, make_article, word_count
-from newsgrep.ingest.readers.localdates import looks_like_date_line, split_date_line
+from newsgrep.ingest.readers.localdates import looks_like_date_line, month_of, split_date_line
 from newsgrep.models import Article
 from newsgrep.text.clean import one_line
 
@@ -87,7 +87,14 @@ def _date_index(blocks: list[Block]) -> int | None:
             continue
         if looks_like_date_line(first) or (len(b.lines) > 1 and looks_like_date_line(one_line(" ".join(b.lines[:2])))):
             return i
+        if b.centred and len(b.lines) > 1 and _date_line(one_line(b.lines[-1])):
+            return i  # publication, issue and date in one centred block ("BMI ... / ... / January 2009")
     return None
+
+
+def _date_line(line: str) -> bool:
+    """Tell a header's date line: a day ("December 24, 2019 Tuesday") or a month ("January 2009")."""
+    return month_of(line) is not None or looks_like_date_line(line)
 
 
 def _merge_labels(blocks: list[Block]) -> list[Block]:
@@ -125,7 +132,15 @@ def parse_blocks(blocks: list[Block], ctx: FileContext, n: int, where: str) -> A
     title = ""
     notes: list[str] = []
     for i, b in enumerate(blocks[:end]):
-        if i == d:
+        if i == d and len(b.lines) > 1 and not looks_like_date_line(one_line(b.lines[0])) \
+                and not looks_like_date_line(one_line(" ".join(b.lines[:2]))) and _date_line(one_line(b.lines[-1])):
+            date_text = one_line(b.lines[-1])  # the date under the publication's lines
+            if source is None:
+                source = one_line(b.lines[0])
+                notes.extend(one_line(ln) for ln in b.lines[1:-1] if ln.strip())
+            else:
+                notes.extend(one_line(ln) for ln in b.lines[:-1] if ln.strip())
+        elif i == d:
             first = one_line(b.lines[0])
             if looks_like_date_line(first) or len(b.lines) == 1:
                 date_text, more = first, b.lines[1:]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsgrep.ingest.readers.base import FileContext
+from newsgrep.ingest.readers.common import make_article
 from newsgrep.ingest.readers.nexis_blocks import SEPARATOR, Block, parse_blocks
 from newsgrep.ingest.readers.stream import html_segments, parse_fragment, text_of
 from newsgrep.models import Article
@@ -61,8 +62,10 @@ def read_nexis_html(ctx: FileContext) -> Iterator[Article]:
 def _emit(blocks: list[Block], ctx: FileContext, n: int, number: int) -> Iterator[Article]:
     where = f"document {n} (anchor {number})"
     if any(_ERROR_STUB in b.text.lower() for b in blocks[:8]):
-        ctx.skip(f"{where}: LexisNexis could not export this document (its error notice stands in "
-                 "for the text), skipped")
+        # not an article, and not a failure of newsgrep's: counted with the empty records
+        ctx.warn(f"{where}: LexisNexis could not export this document (its error notice stands in "
+                 "for the text); counted as an empty record")
+        yield make_article(ctx, n, title="", body="")
         return
     if blocks:
         yield parse_blocks(blocks, ctx, n, where)

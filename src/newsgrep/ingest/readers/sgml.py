@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
+from newsgrep.ingest.dates import iso_datetime
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import local_date, make_article
 from newsgrep.ingest.readers.stream import iter_lines
@@ -115,8 +116,8 @@ def _reuters(record: str, attr: dict[str, str], ctx: FileContext, n: int, start:
     m = _REUTERS_DATE.search(raw_date)
     if m and m[2] in _MONTHS:
         try:
-            date = datetime(int(m[3]), _MONTHS.index(m[2]) + 1, int(m[1]), int(m[4]), int(m[5]), int(m[6]),
-                            tzinfo=timezone.utc).isoformat()
+            date = iso_datetime(datetime(int(m[3]), _MONTHS.index(m[2]) + 1, int(m[1]), int(m[4]), int(m[5]),
+                                         int(m[6]), tzinfo=timezone.utc))
         except ValueError:  # a junk time ("605:12:19.12"): the day alone
             date = ctx.date(f"{m[3]}-{_MONTHS.index(m[2]) + 1:02d}-{int(m[1]):02d}", where)
             ctx.warn(f"{where}: the time in {raw_date!r} cannot be read; the day alone is kept")

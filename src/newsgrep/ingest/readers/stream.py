@@ -24,11 +24,23 @@ _BROWSER = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us
             "ascii": "cp1252", "iso-8859-9": "cp1254", "gb2312": "gbk", "x-sjis": "shift_jis"}
 
 
+def is_gzip(path: Path) -> bool:
+    """Tell whether a file is gzip data: by its suffix, or by its magic number under another name."""
+    if path.suffix.lower() == ".gz":
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
 @contextmanager
 def open_binary(path: Path) -> Iterator[IO[bytes]]:
-    """Open a file for streaming reads, gunzipping ``.gz`` files on the fly."""
+    """Open a file for streaming reads, gunzipping ``.gz`` files (and gzip data under any name) on
+    the fly."""
     try:
-        raw: IO[bytes] = (gzip.open(path, "rb") if path.suffix.lower() == ".gz"  # type: ignore[assignment]
+        raw: IO[bytes] = (gzip.open(path, "rb") if is_gzip(path)  # type: ignore[assignment]
                           else open(path, "rb"))
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc

@@ -42,10 +42,8 @@ def read_warc(ctx: FileContext) -> Iterator[Article]:
     from warcio.exceptions import ArchiveLoadFailed
 
     from newsgrep.ingest.readers.html import parse_page
-    from newsgrep.ingest.readers.stream import open_binary
-
     n = 0
-    with open_binary(ctx.path) if ctx.path.suffix.lower() != ".gz" else open(ctx.path, "rb") as raw:
+    with open(ctx.path, "rb") as raw:
         records = ArchiveIterator(raw, arc2warc=True)
         while True:
             try:

@@ -10,18 +10,24 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
+from newsgrep.ingest.dates import iso_datetime
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.common import make_article
 from newsgrep.ingest.readers.localdates import parse_local_date
 from newsgrep.ingest.readers.stream import CHUNK, open_text
 from newsgrep.models import Article
+from newsgrep.text.clean import one_line
 
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 # "AP-WF-02-20-16 0337GMT": agency, wire, month-day-year, time
 _ANPA_END = re.compile(r"([A-Z]{2,})-\w+-(\d\d)-(\d\d)-(\d\d) (\d\d)(\d\d)GMT")
-# "212101 GMT Nov 18": day, hour, minute, month, year
-_IPTC_END = re.compile(r"(\d\d)(\d\d)(\d\d) GMT (\w{3,4})\.? (\d\d)\b")
+# "212101 GMT Nov 18": day, hour, minute, [zone,] month, year ("211259 Nov 18": local time, zone unsaid)
+_IPTC_END = re.compile(r"(\d\d)(\d\d)(\d\d)(?: (GMT|UTC|UT))? (\w{3,4})\.? (\d\d)\b")
+_STAMP = re.compile(r"\b\d{6}\b.{0,12}\b\d\d\b")  # what may be a trailer time stamp newsgrep cannot read
 _DATELINE_AGENCY = re.compile(r"\((AP|dpa|AFP|Reuters|UPI|PA|AAP|CP|EFE|ANSA)\)")
+_MARKS = re.compile(r"\s*[<=]\s*$")  # the end-of-line quad marks of ANPA header lines
+_SELECTOR = re.compile(r"^\*\d+<\s*\^?")  # "*9006< ^": a selector code before the slug
+_BYLINE_TITLE = re.compile(r"\b(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Staff)\b")
 _SIGN_OFF = re.compile(r"^(?:dpa|AP|afp)(?: [a-z]{2,4})+$")
 
 
@@ -29,9 +35,7 @@ def sniff(head: str) -> bool:
     """Tell whether a text file starts like an agency wire story (SOH ... STX)."""
     if SOH not in head[:64] or STX not in head[:2048]:
         return False  # most text files: the control-byte count below is not needed
-    sample = head[:8192]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\x0c")
-    return "\x00" not in sample and controls < len(sample) * 0.05
+    return "\x00" not in head[:8192]  # the framing bytes are the format's own, however many
 
 
 def _messages(ctx: FileContext) -> Iterator[tuple[int, str]]:
@@ -90,29 +94,38 @@ def _anpa(ctx: FileContext, n: int, head: str, text: str, tail: str) -> Article:
     title = ""
     author = None
     notes = []
+    listed: list[str] = []  # header lines past the headline that are text: a headline package's headlines
+    top: list[str] = []  # header lines after the byline: a table's headings, read as text
     for k, line in enumerate(marked):
-        clean = line.rstrip("<=").strip()
-        if k == 0 and re.match(r"^[A-Z]{2}-", clean):
-            continue  # the slug again
-        if clean.startswith(("AP Photo", "Eds:", "Editor's Note", "With AP Photo")):
+        clean = _MARKS.sub("", line).strip()
+        if k == 0 and re.match(r"^[A-Z]{2}-", _SELECTOR.sub("", clean)):
+            continue  # the slug again ("*9006< ^AP-Top-Entertainment-Headlines,0176" after a selector)
+        if clean.startswith(("AP Photo", "Eds:", "(Eds:", "Editor's Note", "With AP Photo")):
             notes.append(clean)
         elif clean.lower().startswith("by ") and author is None:
             author = clean[3:].strip()
-        elif line.endswith("=") and author is not None:
+        elif author is not None and not top and _BYLINE_TITLE.search(clean):
             notes.append(clean)  # the byline's title: "AP Sports Writer"
+        elif author is not None:
+            top.append(clean)
         elif not title:
             title = clean
         else:
-            notes.append(clean)
-    body = "\n\n".join(ln.strip() for ln in lines[i:] if ln.strip() and ln.strip() != "___")
+            listed.append(clean)
+    rest = [_MARKS.sub("", ln.strip().lstrip("^")).strip() for ln in lines[i:]]
+    rest = [ln for ln in rest if ln and ln != "___"]
+    if not rest and listed:
+        rest, listed = listed, []  # a headline package: the headlines are its text
+    notes.extend(listed)
+    body = "\n\n".join(top + rest)
     m = _ANPA_END.search(tail)
     date = None
     source = None
     if m:
         source = m[1]
         try:
-            date = datetime(2000 + int(m[4]), int(m[2]), int(m[3]), int(m[5]), int(m[6]),
-                            tzinfo=timezone.utc).isoformat()
+            date = iso_datetime(datetime(2000 + int(m[4]), int(m[2]), int(m[3]), int(m[5]), int(m[6]),
+                                         tzinfo=timezone.utc))
         except ValueError:
             ctx.warn(f"story {n}: cannot read the time stamp {m[0]!r}; the article is undated")
     agency = _DATELINE_AGENCY.search(body[:300])
@@ -161,8 +174,12 @@ def _iptc7901(ctx: FileContext, n: int, head: str, text: str, tail: str) -> Arti
     date = None
     m = _IPTC_END.search(tail)
     if m:
-        got = parse_local_date(f"{int(m[1])} {m[4]} 20{m[5]} {m[2]}:{m[3]}", ("en", "de"))
+        # with a zone the time is kept; without one only the day is sure
+        stamp = f"{int(m[1])} {m[5]} 20{m[6]}" + (f" {m[2]}:{m[3]}" if m[4] else "")
+        got = parse_local_date(stamp, ("en", "de"))
         date = ctx.date(got if got is not None else m[0], f"story {n}")
+    elif _STAMP.search(tail):
+        ctx.warn(f"story {n}: cannot read the time stamp {one_line(tail)[:40]!r}; the article is undated")
     return make_article(ctx, n, title=" ".join(title_parts), body="\n".join(body_lines), date=date,
                         source=agency, author=author,
                         extra={"format": "IPTC 7901", "slug": slug, "urgency": urgency})

@@ -76,7 +76,8 @@ def timeline_figure(tl: Timeline, query: str, path: str, filters: str = "") -> N
     step = max(1, len(periods) // 24)
     ax.set_xticks(list(xs)[::step], periods[::step], rotation=60, ha="right", fontsize=8)
     share = ax.twinx()
-    share.plot(xs, [r.share for r in tl.rows], color="#e1812c", marker=".", linewidth=1)
+    share.plot(xs, [r.share for r in tl.rows], color="#e1812c", marker=".", linewidth=1,
+               linestyle="none" if tl.by == "source" else "-")
     unit = "source" if tl.by == "source" else "period"
     share.set_ylabel(f"mentions per article of the {unit}" if tl.mentions else f"share of the {unit}'s articles")
     share.set_ylim(bottom=0)

@@ -194,6 +194,17 @@ def test_reuters_with_titles_derived_from_the_body(reuters_small: tuple[Path, li
     _check_keywords(got, target, [d for d in docs if d not in target], both=False)
 
 
+def test_a_date_filter_that_keeps_most_articles(reuters_small: tuple[Path, list[Doc]]) -> None:
+    ix, docs = reuters_small
+    kept = [d for d in docs if d.date >= "1987-03-01"]
+    assert len(docs) / 2 < len(kept) < len(docs)  # the corpus counted as the index's less the others
+    options = api.SearchOptions(since="1987-03-01")
+    _check_collocates(api.collocates("oil", str(ix), options, limit=0), kept, ["oil"], 5)
+    target = _matching(kept, "oil")
+    got = api.keywords("oil", str(ix), options, limit=0)
+    _check_keywords(got, target, [d for d in kept if d not in target], both=False)
+
+
 def test_deleted_articles_are_not_counted(tmp_path: Path) -> None:
     files = bbc_files(need_corpus("bbc"), ("politics",), FIRST)
     root = _copy(files, tmp_path / "bbc")

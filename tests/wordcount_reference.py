@@ -62,6 +62,7 @@ class Doc:
     source: str
     title: str
     body: str
+    date: str = ""  # YYYY-MM-DD, when the file gives one
 
 
 def bbc_files(folder: Path, topics: tuple[str, ...], first: int) -> list[Path]:
@@ -96,8 +97,11 @@ def reuters_docs(sgm: Path) -> list[Doc]:
             parts["BODY"] = html.unescape(m.group(1)) if m else ""
         # the agency's sign-off ends a story; it is not article text
         parts["BODY"] = re.sub(r"\s*\bReuter\s*$", "", parts["BODY"], flags=re.I)
+        when = re.search(r"<DATE>\s*(\d{1,2})-([A-Z]{3})-(\d{4})", story)
+        months = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+        date = f"{when[3]}-{months.index(when[2]) + 1:02d}-{int(when[1]):02d}" if when else ""
         if parts["TITLE"].strip() or parts["BODY"].strip():
-            out.append(Doc(f"reuters-{newid}", "Reuters", parts["TITLE"], parts["BODY"]))
+            out.append(Doc(f"reuters-{newid}", "Reuters", parts["TITLE"], parts["BODY"], date))
     return out
 
 

@@ -265,7 +265,8 @@ def test_errors_are_one_line(bbc_small: tuple[Path, list[Doc]], tmp_path: Path) 
     ix, _ = bbc_small
     for args, said in ((["collocates", "Blair", "--window", "0"], "--window"),
                        (["keywords", "Blair", "--plot", str(tmp_path / "k.bmp")], ".png, .svg or .pdf"),
-                       (["keywords", "Blair", "-n", "-1"], "-n")):
+                       (["keywords", "Blair", "-n", "-1"], "-n"),
+                       (["keywords", "Blair", "--against", "Zzyzzyva"], "--against Zzyzzyva")):
         proc = _newsgrep(*args, "--index", str(ix))
         assert proc.returncode == 2 and proc.stdout == ""
         assert proc.stderr.startswith("newsgrep: error:") and said in proc.stderr

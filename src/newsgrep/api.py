@@ -396,6 +396,9 @@ def keywords(query: str, index: str | None = None, options: SearchOptions = Sear
             for got in sh.each(shard_forms, missing):
                 forms.update(got)
     if target.articles and not reference.size:
+        if against:
+            raise UsageError(f"no article that passes the filters matches --against {against}: nothing to "
+                             "compare with")
         raise UsageError("every article that passes the filters matches the query: nothing is left to "
                          "compare with (name a reference with --against, or narrow the filters)")
     rows = keyword_rows(target, reference, forms, both, min_count, limit or None)

@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from newsgrep.index.query.ranking import RankingParams
     from newsgrep.index.search.searcher import Filters, Searcher
     from newsgrep.index.search.shards import ShardedIndex
-    from newsgrep.models import Article, ArticleView, IndexReport, IndexStats, KwicLine, Progress, Timeline
+    from newsgrep.models import (
+        Article,
+        ArticleView,
+        Collocates,
+        IndexReport,
+        IndexStats,
+        Keywords,
+        KwicLine,
+        Progress,
+        Timeline,
+    )
     from newsgrep.text.analysis import AnalysisSettings
 
 
@@ -341,6 +351,75 @@ def _passing(index: str | None, filters: Filters, cluster: str | None) -> int:
 
     with _open(index, SearchOptions(), cluster) as sh:
         return sh.query(sh.everything(filters), ShardRequest(0, count=True))[0]
+
+
+def collocates(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
+               window: int = 5, limit: int = 20, min_count: int = 1,
+               cluster: str | None = None) -> Collocates:
+    """Return the words within ``window`` words of the query's mentions, scored against the rest
+    of the filtered corpus (``limit`` 0: all)."""
+    from newsgrep.index.search.collocates import collocate_rows, shard_collocates
+    from newsgrep.models import Collocates
+
+    if window < 1:
+        raise UsageError("--window must be at least 1")
+    _check_list(limit, min_count)
+    filters = options.filters()
+    with _open(index, options, cluster) as sh:
+        bound = sh.bind(query, options.any_terms, options.variants, filters)
+        parts = sh.each(shard_collocates, bound, filters, window)
+    windows, corpus = _added(p[0] for p in parts), _added(p[1] for p in parts)
+    rows = collocate_rows(windows, corpus, min_count, limit or None)
+    return Collocates(query, window, rows, windows.mentions, windows.articles, windows.size, corpus.size,
+                      corpus.articles)
+
+
+def keywords(query: str, index: str | None = None, options: SearchOptions = SearchOptions(),
+             against: str | None = None, limit: int = 20, both: bool = False, min_count: int = 1,
+             cluster: str | None = None) -> Keywords:
+    """Return the words that mark the query's matching articles against the other articles that
+    pass the filters, or against those matching ``against`` (``limit`` 0: all)."""
+    from collections import Counter
+
+    from newsgrep.index.search.collocates import keyword_rows, shard_forms, shard_keywords
+    from newsgrep.models import Keywords
+
+    _check_list(limit, min_count)
+    filters = options.filters()
+    forms: Counter[tuple[str, str]] = Counter()
+    with _open(index, options, cluster) as sh:
+        bound = sh.bind(query, options.any_terms, options.variants, filters)
+        other = sh.bind(against, options.any_terms, options.variants, filters) if against else None
+        parts = sh.each(shard_keywords, bound, filters, other)
+        target, reference = _added(p[0] for p in parts), _added(p[1] for p in parts)
+        if both and (missing := frozenset(reference.counts) - frozenset(target.counts)):
+            for got in sh.each(shard_forms, missing):
+                forms.update(got)
+    if target.articles and not reference.size:
+        if against:
+            raise UsageError(f"no article that passes the filters matches --against {against}: nothing to "
+                             "compare with")
+        raise UsageError("every article that passes the filters matches the query: nothing is left to "
+                         "compare with (name a reference with --against, or narrow the filters)")
+    rows = keyword_rows(target, reference, forms, both, min_count, limit or None)
+    return Keywords(query, against, rows, target.articles, target.size, reference.articles, reference.size)
+
+
+def _check_list(limit: int, min_count: int) -> None:
+    if limit < 0:
+        raise UsageError("-n must be 0 (all) or more")
+    if min_count < 1:
+        raise UsageError("--min-count must be at least 1")
+
+
+def _added(parts: Iterator[Any]) -> Any:
+    """Add up the word counts of every shard."""
+    from newsgrep.index.search.collocates import WordCounts
+
+    out = WordCounts()
+    for p in parts:
+        out.add(p)
+    return out
 
 
 def stats(index: str | None = None, cluster: str | None = None) -> IndexStats:

@@ -44,6 +44,8 @@ cluster_option = click.option("--cluster", "cluster", metavar="ADDRESS", envvar=
                               help="A Dask scheduler (tcp://host:8786) to run on; $NEWSGREP_CLUSTER. "
                                    "The client stays connected for later calls for "
                                    "$NEWSGREP_CLUSTER_KEEP seconds (600; 0: not kept).")
+plot_option = click.option("--plot", metavar="FILE",
+                           help="Also draw a figure into FILE (.png, .svg or .pdf; needs newsgrep[plot]).")
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),
                             default="auto", show_default=True,
                             help="Colour the output: auto means when stdout is a terminal.")
@@ -422,12 +424,13 @@ def kwic(query: str, index: str | None, any_terms: bool, since: str | None, unti
 @click.option("--json", "as_json", is_flag=True,
               help="JSON Lines: period (or source), count, total, share, partial, undated.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV: period (or source), count, total, share, partial, undated.")
+@plot_option
 @color_option
 @cluster_option
 @debug_option
 def timeline(query: str, index: str | None, any_terms: bool, since: str | None, until: str | None,
              source: str | None, variants: bool, by: str, mentions: bool, as_json: bool,
-             as_csv: bool, color: str, cluster: str | None) -> int:
+             as_csv: bool, plot: str | None, color: str, cluster: str | None) -> int:
     """Matching articles (or mentions) per period, or per source, drawn as bars.
 
     Each row shows its count, the number of all its articles that pass the filters and the
@@ -437,8 +440,14 @@ def timeline(query: str, index: str | None, any_terms: bool, since: str | None, 
     from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
+    _plot_format(plot)
     options = _options(any_terms, since, until, source, variants, mentions=mentions)
     tl = api.timeline(query, index, options, by, cluster=cluster)
+    if plot:
+        from newsgrep.render.plot import timeline_figure
+        from newsgrep.render.wordlists import describe_filters
+
+        timeline_figure(tl, query, plot, describe_filters(since, until, source, any_terms, variants))
     if fmt != "text":
         key = "source" if by == "source" else "period"
         _write_records(tl.rows, (key, "count", "total", "share", "partial", "undated"), fmt)
@@ -450,6 +459,104 @@ def timeline(query: str, index: str | None, any_terms: bool, since: str | None, 
         what = "mention" if tl.mentions else "matching article"
         _err(f"{tl.undated:,} undated {what}{'s' if tl.undated != 1 else ''} left out of the timeline")
     return EXIT_MATCH if tl.rows or tl.undated else _no_match(index, options, cluster)
+
+
+def _plot_format(plot: str | None) -> None:
+    """Refuse a --plot file of an unknown kind before any work is done."""
+    if plot:
+        from newsgrep.render.plot import plot_format
+
+        plot_format(plot)
+
+
+def _research_options(f: Any) -> Any:
+    """Add the options that collocates and keywords share: filters, modes, formats, plot."""
+    for option in (debug_option, cluster_option, color_option, plot_option,
+                   click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row."),
+                   click.option("--json", "as_json", is_flag=True, help="JSON Lines, one word a line."),
+                   click.option("-n", "--limit", type=int, default=20, show_default=True, metavar="N",
+                                help="How many words (0 means all)."),
+                   _filters, index_option):
+        f = option(f)
+    return f
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--window", type=int, default=5, show_default=True, metavar="N",
+              help="Words to each side of a mention.")
+@click.option("--min-count", type=int, default=1, show_default=True, metavar="N",
+              help="Only words found at least N times in the windows.")
+@_research_options
+def collocates(query: str, window: int, min_count: int, index: str | None, since: str | None,
+               until: str | None, source: str | None, any_terms: bool, variants: bool, limit: int,
+               as_json: bool, as_csv: bool, plot: str | None, color: str, cluster: str | None) -> int:
+    """The words near the query's mentions, scored.
+
+    For each word within N words of a mention (in the same field): its count in the windows, its
+    total in the filtered corpus, log-likelihood (G²) and mutual information; by G².
+    """
+    from newsgrep import api
+    from newsgrep.render import wordlists
+    from newsgrep.render.output import Output
+
+    fmt = _format(as_json, as_csv)
+    _plot_format(plot)
+    options = _options(any_terms, since, until, source, variants)
+    got = api.collocates(query, index, options, window=window, limit=limit, min_count=min_count, cluster=cluster)
+    filters = wordlists.describe_filters(since, until, source, any_terms, variants)
+    if not got.mentions:
+        return _no_match(index, options, cluster)
+    if plot:
+        from newsgrep.render.plot import collocates_figure
+
+        collocates_figure(got, plot, filters)
+    if fmt != "text":
+        wordlists.write_records(got.rows, wordlists.COLLOCATE_KEYS, fmt, sys.stdout)
+    else:
+        wordlists.word_table(got.rows, wordlists.COLLOCATE_KEYS, wordlists.collocates_caption(got, filters),
+                             Output(sys.stdout, color))
+    return EXIT_MATCH if got.rows else EXIT_NO_MATCH
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--against", metavar="QUERY2", help="Compare with the articles matching QUERY2 (default: "
+                                                  "the other articles that pass the filters).")
+@click.option("--both", is_flag=True, help="Also list the words more frequent in the reference (G² < 0).")
+@click.option("--min-count", type=int, default=1, show_default=True, metavar="N",
+              help="Only words found at least N times in the matches and the reference together.")
+@_research_options
+def keywords(query: str, against: str | None, both: bool, min_count: int, index: str | None,
+             since: str | None, until: str | None, source: str | None, any_terms: bool, variants: bool,
+             limit: int, as_json: bool, as_csv: bool, plot: str | None, color: str, cluster: str | None) -> int:
+    """The words that mark the matching articles, scored.
+
+    Per word: its count in the matching articles, in the reference, log-likelihood (G²) and
+    log ratio; by G².
+    """
+    from newsgrep import api
+    from newsgrep.render import wordlists
+    from newsgrep.render.output import Output
+
+    fmt = _format(as_json, as_csv)
+    _plot_format(plot)
+    options = _options(any_terms, since, until, source, variants)
+    got = api.keywords(query, index, options, against=against, limit=limit, both=both, min_count=min_count,
+                       cluster=cluster)
+    filters = wordlists.describe_filters(since, until, source, any_terms, variants)
+    if not got.articles:
+        return _no_match(index, options, cluster)
+    if plot:
+        from newsgrep.render.plot import keywords_figure
+
+        keywords_figure(got, plot, filters)
+    if fmt != "text":
+        wordlists.write_records(got.rows, wordlists.KEYWORD_KEYS, fmt, sys.stdout)
+    else:
+        wordlists.word_table(got.rows, wordlists.KEYWORD_KEYS, wordlists.keywords_caption(got, filters),
+                             Output(sys.stdout, color))
+    return EXIT_MATCH if got.rows else EXIT_NO_MATCH
 
 
 @cli.command()

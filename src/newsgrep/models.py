@@ -7,7 +7,8 @@ from typing import Any, Protocol
 
 from newsgrep.hits import ExplainedWord, Explanation, Hit, SearchResult, Snippet
 
-__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "ExplainedWord", "Explanation", "FileProblem", "Hit",
+__all__ = ["ARTICLE_FIELDS", "Article", "ArticleView", "Collocate", "Collocates", "ExplainedWord", "Explanation",
+           "FileProblem", "Hit", "Keyword", "Keywords",
            "IndexReport", "IndexStats", "KwicLine", "Progress", "SearchResult", "SilentProgress", "Snippet",
            "SourceRow", "Timeline", "TimelineRow"]
 
@@ -141,6 +142,59 @@ class Timeline:
     rows: tuple[TimelineRow, ...] | tuple[SourceRow, ...]
     undated: int
     mentions: bool = False
+
+
+@dataclass(frozen=True)
+class Collocate:
+    """A word near a query's mentions: its count inside the windows, its total in the filtered
+    corpus, its log-likelihood (G², signed) and mutual information."""
+
+    word: str
+    count: int
+    total: int
+    ll: float
+    mi: float
+
+
+@dataclass(frozen=True)
+class Collocates:
+    """The words within ``window`` words of each mention of a query, best first, and the sizes
+    the scores came from: words inside all windows, and in the articles that pass the filters."""
+
+    query: str
+    window: int
+    rows: tuple[Collocate, ...]
+    mentions: int
+    articles: int          # matching articles
+    window_size: int
+    corpus_size: int
+    corpus_articles: int   # articles that pass the filters
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word that marks the matching articles: its count in them, in the reference (``other``),
+    its log-likelihood (G², signed) and log ratio."""
+
+    word: str
+    count: int
+    other: int
+    ll: float
+    log_ratio: float
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """The words that mark a query's matching articles against a reference (the other articles
+    that pass the filters, or those matching ``against``), best first, with both sides' sizes."""
+
+    query: str
+    against: str | None
+    rows: tuple[Keyword, ...]
+    articles: int
+    size: int
+    reference_articles: int
+    reference_size: int
 
 
 @dataclass(frozen=True)

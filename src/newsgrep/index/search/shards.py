@@ -278,6 +278,10 @@ class ShardedIndex:
     def _each(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
         return self.map(fn, [(d, *args, self.params, self.analysis) for d in self.dirs])
 
+    def each(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """Run ``fn(shard, *args, params, analysis)`` for every shard (here or on the cluster)."""
+        return self._each(fn, *args)
+
     def query(self, bound: BoundQuery,
               request: ShardRequest) -> tuple[int, Iterable[Hit], tuple[tuple[str, int], ...], int]:
         """Run a query on every shard; return (count, hits in order, spellings, mentions); the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsgrep.index.search.searcher import Searcher
-from newsgrep.index.whoosh_compat.w3 import field_terms
+from newsgrep.index.whoosh_compat.lexicon import field_terms
 
 
 def _decoded(terms: object) -> list[str]:

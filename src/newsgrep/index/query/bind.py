@@ -63,7 +63,7 @@ class Binder:
         """Return every term of a field (kept for the binder's life)."""
         got = self._lexicons.get(fieldname)
         if got is None:
-            from newsgrep.index.whoosh_compat.w3 import field_terms
+            from newsgrep.index.whoosh_compat.lexicon import field_terms
 
             reader = self.reader
             leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]

@@ -204,36 +204,3 @@ def _weights(weights: Any, count: int) -> Any:
     if isinstance(weights, float):
         return [weights] * count
     return weights
-
-
-
-
-_KEY_LENGTHS = struct.Struct("!ii")  # a terms file's record header: key length, value length
-
-
-def field_terms(reader: Any, fieldname: str) -> list[str]:
-    """Return every term of a field of a segment reader, in order, reading the field's stretch
-    of the terms file in one piece (Whoosh's ``lexicon`` reads the records one at a time,
-    through three generators: half a second for the 50,000 words of BBC's bodies)."""
-    terms = reader._terms
-    num = terms._fieldmap.get(fieldname)
-    if num is None:
-        return []
-    index = terms._tindex
-    start = index.closest_key_pos(struct.pack("!H", num))
-    if start is None:
-        return []
-    end = index.closest_key_pos(struct.pack("!H", num + 1))
-    raw = index.dbfile.get(start, (index.endofdata if end is None else end) - start)
-    raw = raw if isinstance(raw, bytes) else bytes(raw)
-    unpack = _KEY_LENGTHS.unpack_from
-    head = _KEY_LENGTHS.size
-    out: list[str] = []
-    append = out.append
-    i, n = 0, len(raw)
-    while i < n:
-        keylen, datalen = unpack(raw, i)
-        i += head
-        append(raw[i + 2:i + keylen].decode("utf-8"))
-        i += keylen + datalen
-    return out

@@ -3,8 +3,9 @@
 Fuzzy words and spelling variants need every written form of a field (``field_terms``: Whoosh's
 ``lexicon`` reads the records one at a time through three generators, half a second for the
 50,000 words of BBC's bodies), and the collocate and keyword counts need, for every word of a
-field, its number of occurrences in the whole segment: the "total weight" Whoosh keeps in each term's statistics (the sum of its
-frequencies over the segment's documents, deleted ones included until the segment is merged).
+field, its number of occurrences in the whole segment: the "total weight" Whoosh keeps in each
+term's statistics (the sum of its frequencies over the segment's documents, deleted ones
+included until the segment is merged).
 Whoosh's own ``iter_field`` decodes a TermInfo object per term, through a MultiReader's merge;
 here the terms file (an OrderedHashReader: ``[key length, value length][key][value]`` records, a
 key being the field's number and the term, a value starting with the W3TermInfo struct

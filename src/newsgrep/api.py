@@ -94,9 +94,11 @@ def _open(index: str | None, options: SearchOptions, cluster: str | None) -> Sha
     ordinary index is a sharded index of one shard), here or on a Dask cluster when ``cluster``
     names one (so $NEWSGREP_CLUSTER serves every index)."""
     from newsgrep.index.search.shards import Mapper, ShardedIndex, local_map
+    from newsgrep.index.store.opening import await_swap
     from newsgrep.index.store.shards import shard_count
 
     where = index_dir(index)
+    await_swap(where)  # before the manifest is read: a rebuild's swap under way, or cut in half
     mapper: Mapper = local_map
     if cluster:
         from newsgrep.cluster import mapper as cluster_mapper

@@ -227,13 +227,14 @@ class ShardedIndex:
     def __init__(self, index_dir: Path, shards: int | None, params: RankingParams = DEFAULT_RANKING,
                  analysis: AnalysisSettings = DEFAULT_ANALYSIS, mapper: Mapper = local_map) -> None:
         from newsgrep.index.query.schema import analysis_settings
-        from newsgrep.index.store.opening import check_current
+        from newsgrep.index.store.opening import await_swap, check_current
 
         self.index_dir = index_dir
         # shards None: an ordinary index, which is its only shard (searched on a cluster's worker)
         self.shards = shards or 0  # the manifest's count; 0 for an ordinary index
         self.dirs = [str(d) for d in shard_dirs(index_dir, shards)] if shards else [str(index_dir)]
         self.params, self.analysis, self.map = params, analysis, mapper
+        await_swap(index_dir)  # a rebuild's swap under way waited for, one cut in half finished
         check_current(index_dir, analysis_settings(analysis))
         self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields
         # searched here, each shard is the one just opened until close(), even if a rebuild

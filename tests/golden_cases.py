@@ -29,7 +29,6 @@ def regenerate() -> None:
     """Index the sample corpus afresh and write every case's output to its golden file."""
     sys.path.insert(0, str(HERE))
     from conftest import SAMPLE, newsgrep
-
     from newsgrep import api
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from golden_cases import CASES, GOLDEN, portable
 
 from conftest import newsgrep
-from golden_cases import CASES, GOLDEN, portable
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

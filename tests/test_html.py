@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, need_corpus
+from conftest import REPO, need_corpus, run_process
 from newsgrep.ingest.readers import kind_of, read_articles
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.html_meta import cut_site_name
@@ -78,11 +77,10 @@ def test_index_of_the_benchmark_folder_has_every_page(tmp_path: Path) -> None:
 
 def test_extraction_benchmark_quick_run() -> None:
     need_corpus(*BENCH)
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "extraction.py"), "--quick",
-                           "--jobs", "1"], capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stderr
+    out = run_process([sys.executable, str(REPO / "benchmarks" / "extraction.py"), "--quick", "--jobs", "1"],
+                      timeout=600).out
     rows = {line.split("|")[1].split()[0]: line.split("|")
-            for line in proc.stdout.splitlines() if line.startswith(("| newsgrep", "| trafilatura"))}
+            for line in out.splitlines() if line.startswith(("| newsgrep", "| trafilatura"))}
     assert set(rows) == {"newsgrep", "trafilatura"}
     f1 = float(rows["newsgrep"][4])
     assert f1 > 0.85  # a sanity check that the run scored real bodies, not a quality bar

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from reference import levenshtein
 
-from conftest import need_corpus
+from conftest import need_corpus, newsgrep_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
 from newsgrep.errors import QueryError
@@ -197,13 +197,9 @@ def test_malformed_queries_are_errors_with_their_column(sample_index: Path, text
 
 
 def test_malformed_query_on_the_command_line_exits_2_with_one_line(sample_index: Path) -> None:
-    import subprocess
-    import sys
-
-    p = subprocess.run([sys.executable, "-m", "newsgrep", "search", "(coffee OR", "--index", str(sample_index)],
-                       capture_output=True, text=True, timeout=60, check=False)
-    assert p.returncode == 2 and p.stdout == ""
-    assert p.stderr.strip().splitlines() == ["newsgrep: error: OR has nothing after it (column 9)"]
+    p = newsgrep_process("search", "(coffee OR", "--index", str(sample_index), timeout=60, status=2)
+    assert p.out == ""
+    assert p.err.strip().splitlines() == ["newsgrep: error: OR has nothing after it (column 9)"]
 
 
 def test_stopwords_only_is_an_error(sample_index: Path) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import need_corpus
+from conftest import need_corpus, run_process
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,11 +47,9 @@ def test_quick_benchmark_runs_end_to_end() -> None:
     need_corpus("ir", "scifact")
     systems = ["newsgrep"] + [s for s in ("bm25s", "tantivy") if importlib.util.find_spec(s)]
     before = (REPO / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "ranking.py"), "--quick",
-                           "--systems", ",".join(systems)],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    row = next(line for line in proc.stdout.splitlines() if line.startswith("| scifact (quick"))
+    out = run_process([sys.executable, str(REPO / "benchmarks" / "ranking.py"), "--quick",
+                       "--systems", ",".join(systems)], timeout=600).out
+    row = next(line for line in out.splitlines() if line.startswith("| scifact (quick"))
     scores = [float(cell.split()[0]) for cell in row.strip("|").split("|")[1:]]
     assert len(scores) == len(systems) and all(0 < s <= 1 for s in scores)
     assert scores[0] > 0.5  # newsgrep ranks the judged abstracts near the top of the slice

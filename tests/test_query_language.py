@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from reference import levenshtein
+from oracle import levenshtein
 
 from conftest import need_corpus, newsgrep_process
 from newsgrep import api

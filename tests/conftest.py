@@ -56,6 +56,16 @@ def end_kept_clients(runtime: Path) -> None:
     shutil.rmtree(runtime, ignore_errors=True)
 
 
+CORPUS_FIXTURES = frozenset({"bbc_index", "reuters_jsonl", "reuters_index"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses an index of a real corpus is in the corpus tier, marked or not."""
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
+
+
 def need_corpus(*parts: str) -> Path:
     """Return a path in ../shared/corpora; skip (or, in CI, fail) when it is absent."""
     path = CORPORA.joinpath(*parts)

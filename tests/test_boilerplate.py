@@ -162,6 +162,7 @@ def test_folders_are_learned_apart(tmp_path: Path) -> None:
     assert learned[str(other)] == 1
 
 
+@pytest.mark.corpus
 def test_bbc_has_no_boilerplate(bbc_index: Path) -> None:
     need_corpus("bbc")
     catalog = store.open_catalog(bbc_index)

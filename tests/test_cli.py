@@ -15,6 +15,7 @@ from conftest import REPO, SAMPLE, newsgrep, newsgrep_cmd, newsgrep_process, run
 from newsgrep import __version__
 
 
+@pytest.mark.subprocess
 def test_version() -> None:
     assert __version__ in newsgrep_process("--version").out
 
@@ -82,6 +83,7 @@ def test_batch_carries_qid(sample_index: Path, tmp_path: Path) -> None:
     assert rows[0]["qid"] == "q1" and rows[0]["title"].startswith("12,000 people flee Idlib")
 
 
+@pytest.mark.subprocess
 def test_errors_are_one_line_exit_2(tmp_path: Path, sample_index: Path) -> None:
     p = newsgrep_process("search", "Idlib", "--index", str(tmp_path / "none"), status=2)
     assert p.out == ""
@@ -96,11 +98,13 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, sample_index: Path) -> None:
     assert "FIELD=KEY" in p.err
 
 
+@pytest.mark.subprocess
 def test_debug_shows_traceback(tmp_path: Path) -> None:
     p = newsgrep_process("--debug", "search", "Idlib", "--index", str(tmp_path / "none"), status=1)
     assert "Traceback" in p.err and "no index at" in p.err
 
 
+@pytest.mark.subprocess
 def test_broken_pipe_exits_quietly(sample_index: Path) -> None:
     # export writes every article (far more than a pipe holds), so head's exit breaks the pipe;
     # under pipefail the pipeline's status is newsgrep's: 0, with nothing on stderr
@@ -151,6 +155,7 @@ def test_remove_command(tmp_path: Path) -> None:
     assert "nothing indexed at" in newsgrep("remove", str(tmp_path / "nowhere"), "--index", ix, status=2).err
 
 
+@pytest.mark.subprocess
 def test_help_is_fast_to_import() -> None:
     code = ("import sys, newsgrep.cli; "
             "bad = [m for m in ('whoosh', 'rich', 'trafilatura') if m in sys.modules]; "

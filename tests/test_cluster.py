@@ -23,6 +23,8 @@ from conftest import SAMPLE, end_kept_clients, need_corpus, newsgrep, newsgrep_p
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
+pytestmark = pytest.mark.cluster  # a Dask cluster of worker processes: the cluster tier
+
 pytest.importorskip("distributed", reason="the cluster extra (dask[distributed]) is not installed")
 BIN = Path(sys.executable).parent
 

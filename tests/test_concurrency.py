@@ -14,6 +14,7 @@ from newsgrep import api
 from newsgrep.errors import NewsgrepError
 
 
+@pytest.mark.subprocess
 def test_searches_and_a_second_index_during_an_index_run(tmp_path: Path) -> None:
     a, b, n_a, n_b = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
@@ -52,6 +53,7 @@ def test_searches_and_a_second_index_during_an_index_run(tmp_path: Path) -> None
     assert counts[-1] <= api.count("year", str(ix))
 
 
+@pytest.mark.subprocess
 def test_searches_during_a_rebuild_see_the_whole_index_throughout(tmp_path: Path) -> None:
     a, _, n_a, _ = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"

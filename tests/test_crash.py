@@ -118,6 +118,8 @@ def _run_until(args: list[str], ix: Path, moment: str, sig: int = signal.SIGKILL
     return proc.returncode, err
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_kill_at_several_moments_loses_nothing_committed(tmp_path: Path) -> None:
     a, b, n_a, n_b = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
@@ -143,6 +145,8 @@ def test_kill_at_several_moments_loses_nothing_committed(tmp_path: Path) -> None
     assert f"{n_a + n_b:,} unchanged" in again.err
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_ctrl_c_stops_cleanly_and_keeps_commits(tmp_path: Path) -> None:
     a, b, n_a, n_b = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
@@ -157,6 +161,8 @@ def test_ctrl_c_stops_cleanly_and_keeps_commits(tmp_path: Path) -> None:
     assert len(ids) == n_a + n_b == sum(catalog.values())
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_killed_rebuild_leaves_the_old_index(tmp_path: Path) -> None:
     a, _, n_a, _ = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"

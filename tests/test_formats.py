@@ -300,6 +300,7 @@ def test_ninjs_is_told_from_a_record_file(tmp_path: Path) -> None:
 
 # ---- the real samples ----
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(("folder", "name", "count", "undated"), SAMPLES,
                          ids=[s[1] for s in SAMPLES])
 def test_sample_file(folder: str, name: str, count: int, undated: tuple[int, ...]) -> None:
@@ -313,18 +314,21 @@ def test_sample_file(folder: str, name: str, count: int, undated: tuple[int, ...
     assert len({a.id for a in articles}) == count
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(("folder", "name"), NO_ARTICLE)
 def test_containers_without_articles(folder: str, name: str) -> None:
     articles, _ = read(need_corpus(*FORMATS, folder, name))
     assert articles == []
 
 
+@pytest.mark.corpus
 def test_headline_only_item() -> None:
     (folder, name), = TITLE_ONLY
     (a,), _ = read(need_corpus(*FORMATS, folder, name))
     assert a.title == 'Fed to halt QE to avert "bubble"' and a.date and a.source
 
 
+@pytest.mark.corpus
 def test_nexis_txt_matches_amcat_ground_truth() -> None:
     folder = need_corpus(*FORMATS, "lexisnexis-txt")
     truth = json.loads((folder / "amcat_test_body_sols.json").read_text(encoding="utf-8"))
@@ -345,6 +349,7 @@ def test_nexis_txt_matches_amcat_ground_truth() -> None:
             assert a.date == t["date"][:10], (a.id, a.date, t["date"])
 
 
+@pytest.mark.corpus
 def test_reuters21578_folder() -> None:
     folder = need_corpus("reuters21578")
     total = with_text = dated = 0
@@ -374,6 +379,7 @@ def formats_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ix
 
 
+@pytest.mark.corpus
 def test_index_and_export_every_sample(formats_index: Path) -> None:
     records = newsgrep("export", "--json", "--index", str(formats_index)).json()
     by_file: dict[str, int] = {}
@@ -388,6 +394,7 @@ def test_index_and_export_every_sample(formats_index: Path) -> None:
         assert dated == count - len(undated), name
 
 
+@pytest.mark.corpus
 def test_a_headline_word_finds_each_file(formats_index: Path) -> None:
     from newsgrep import api
 
@@ -405,6 +412,7 @@ def CORPUS_FORMATS() -> Path:  # noqa: N802 - read as a constant
     return need_corpus(*FORMATS)
 
 
+@pytest.mark.corpus
 def test_a_web_page_about_an_export_service_is_a_web_page(tmp_path: Path) -> None:
     """Words an article may contain ("Factiva", "ProQuest", "Europresse", "1 of 3 documents")
     never make a saved page an export: only the exports' own page structure does."""

@@ -114,6 +114,7 @@ def test_permission_error_on_read_is_skipped_and_named(tmp_path: Path,
     assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
+@pytest.mark.subprocess
 def test_a_fifo_named_txt_does_not_hang_the_walk(tmp_path: Path) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs on this platform")

@@ -207,6 +207,7 @@ def test_how_long_a_client_is_kept(raw: str, seconds: float) -> None:
     assert keep_seconds({"NEWSGREP_CLUSTER_KEEP": raw}) == seconds
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("raw", ["abc", "-1", "inf", "nan", "10m"])
 def test_a_bad_keep_time_is_one_error_line(raw: str, tmp_path: Path) -> None:
     with pytest.raises(NewsgrepError, match="NEWSGREP_CLUSTER_KEEP must be a number of seconds"):
@@ -217,6 +218,7 @@ def test_a_bad_keep_time_is_one_error_line(raw: str, tmp_path: Path) -> None:
     assert "NEWSGREP_CLUSTER_KEEP must be a number of seconds" in p.err
 
 
+@pytest.mark.subprocess
 def test_cluster_without_dask_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--cluster where Dask's distributed is not installed: exit 2 and one line naming the extra;
     the garbage collector, paused while Dask would load, is running again."""

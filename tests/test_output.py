@@ -44,6 +44,7 @@ def test_show_takes_a_file_path_in_any_spelling(sample_index: Path, tmp_path: Pa
 
 # --- the pager, as git runs it -------------------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_show_pages_with_less_frx_when_less_is_unset(sample_index: Path, tmp_path: Path) -> None:
     """In a terminal, show pipes the article into $NEWSGREP_PAGER with LESS=FRX (when LESS is unset)."""
     pytest.importorskip("pty")
@@ -84,6 +85,7 @@ def test_show_pages_with_less_frx_when_less_is_unset(sample_index: Path, tmp_pat
 
 # --- --batch ------------------------------------------------------------------------------------
 
+@pytest.mark.corpus
 def test_batch_skips_comments_heads_each_query_and_exits_2_on_a_bad_one(reuters_index: Path,
                                                                         tmp_path: Path) -> None:
     batch = tmp_path / "queries.tsv"
@@ -123,6 +125,7 @@ def reprints(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ix
 
 
+@pytest.mark.corpus
 def test_dedup_is_visible_in_text_json_and_csv(reprints: Path) -> None:
     query = "Reprint"
     hits = list(api.search(query, str(reprints), SearchOptions(dedup=True, limit=None)).hits)
@@ -141,6 +144,7 @@ def test_dedup_is_visible_in_text_json_and_csv(reprints: Path) -> None:
 
 # --- -l -0, --mentions, broken pipes --------------------------------------------------------------
 
+@pytest.mark.corpus
 def test_files_with_matches_and_null(bbc_index: Path) -> None:
     lines = newsgrep("search", "Yukos", "-l", "--index", str(bbc_index)).out.splitlines()
     nul = newsgrep("search", "Yukos", "-l", "-0", "--index", str(bbc_index)).out
@@ -148,6 +152,7 @@ def test_files_with_matches_and_null(bbc_index: Path) -> None:
     newsgrep("search", "Yukos", "-l", "-c", "--index", str(bbc_index), status=2)  # they exclude each other
 
 
+@pytest.mark.corpus
 def test_mentions_count_what_kwic_lists(reuters_index: Path) -> None:
     ix = str(reuters_index)
     kwic = newsgrep("kwic", "coffee", "--json", "--index", ix).out.splitlines()
@@ -159,6 +164,8 @@ def test_mentions_count_what_kwic_lists(reuters_index: Path) -> None:
     assert sum(r["count"] for r in rows) + undated == mentions
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_a_broken_pipe_exits_0(bbc_index: Path) -> None:
     # under pipefail the pipeline's status is newsgrep's own: 0 when head stops reading, nothing on stderr
     p = run_process(" ".join(newsgrep_cmd("search", "said", "-n", "0", "--index", str(bbc_index))) + " | head -1",
@@ -181,6 +188,7 @@ def test_wrapped_snippets_keep_their_indent_and_words(sample_index: Path) -> Non
     assert all(w in words for line in lines[2:4] for w in re.findall(r"\w+", line))  # no word cut
 
 
+@pytest.mark.corpus
 def test_kwic_aligns_cjk_by_display_width(tmp_path: Path) -> None:
     from newsgrep.render.research import display_width
 

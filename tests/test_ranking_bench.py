@@ -32,6 +32,7 @@ def test_ndcg_is_computed_as_trec_eval_does() -> None:
     assert bench.reduce_query("p53-dependent (DNA) repair_x: 12,000?") == "p53 dependent DNA repair x 12 000"
 
 
+@pytest.mark.corpus
 def test_cranfield_conversion_keeps_every_document_and_grades() -> None:
     bench = _bench()
     coll = bench.load_cranfield(need_corpus("ir", "cranfield"))
@@ -43,6 +44,8 @@ def test_cranfield_conversion_keeps_every_document_and_grades() -> None:
     assert len(gains) == 1837 and sorted(set(gains)) == [0, 1, 2, 3, 4] and gains.count(0) == 225
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_quick_benchmark_runs_end_to_end() -> None:
     need_corpus("ir", "scifact")
     systems = ["newsgrep"] + [s for s in ("bm25s", "tantivy") if importlib.util.find_spec(s)]

@@ -7,11 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLE, need_corpus, newsgrep
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
 
+@pytest.mark.corpus
 def test_coffee_timeline_adds_up_and_has_every_month(reuters_index: Path) -> None:
     ix = str(reuters_index)
     _, out, err = newsgrep("timeline", "coffee", "--by", "month", "--json", "--index", ix)
@@ -28,6 +31,7 @@ def test_coffee_timeline_adds_up_and_has_every_month(reuters_index: Path) -> Non
     assert out.splitlines()[0].startswith("1987-02 ") and "█" in out
 
 
+@pytest.mark.corpus
 def test_timeline_respects_filters_and_periods(reuters_index: Path) -> None:
     ix = str(reuters_index)
     tl = api.timeline("coffee", ix, SearchOptions(since="1987-03", until="1987-03"), by="week")
@@ -39,6 +43,7 @@ def test_timeline_respects_filters_and_periods(reuters_index: Path) -> None:
         "coffee", ix, SearchOptions(since="1987-03-02", until="1987-03-06"))
 
 
+@pytest.mark.corpus
 def test_kwic_on_reuters(reuters_index: Path) -> None:
     ix = str(reuters_index)
     _, out, _ = newsgrep("kwic", "coffee", "--width", "30", "--json", "--index", ix, "--since", "1987-10")
@@ -61,6 +66,7 @@ def test_kwic_on_reuters(reuters_index: Path) -> None:
     assert all(line.lower().index("coffee", col - 2) in range(col - 2, col + 3) for line in lines[:20])
 
 
+@pytest.mark.corpus
 def test_show_stats_export_on_reuters(reuters_index: Path, reuters_jsonl: Path) -> None:
     ix = str(reuters_index)
     first = next(api.search("coffee quota", ix).hits)
@@ -131,6 +137,7 @@ def test_variants_find_all_spellings_not_the_decoy(tmp_path: Path) -> None:
     assert "spellings found" in err and "marratinnuman (1)" in err
 
 
+@pytest.mark.corpus
 def test_dedup_groups_reprints_of_a_wire_story(tmp_path: Path) -> None:
     bbc = need_corpus("bbc")
     story = (bbc / "business" / "001.txt").read_text(encoding="utf-8").split("\n")
@@ -161,6 +168,7 @@ def test_dedup_groups_reprints_of_a_wire_story(tmp_path: Path) -> None:
     assert len(other) >= 3  # different stories stay apart
 
 
+@pytest.mark.corpus
 def test_dedup_on_bbc_finds_the_known_duplicate(bbc_index: Path) -> None:
     hits = list(api.search('"quit claim"', str(bbc_index), SearchOptions(dedup=True, limit=None)).hits)
     plain = list(api.search('"quit claim"', str(bbc_index), SearchOptions(limit=None)).hits)

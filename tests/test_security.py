@@ -76,6 +76,7 @@ def _rewrite_toc(ix: Path, schema: bytes | None = None, segments: bytes | None =
     toc.write_bytes(out.file.getvalue())
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("where", ["schema", "segments", "find_object", "legacy"])
 def test_crafted_index_is_refused_and_runs_nothing(tmp_path: Path, where: str) -> None:
     ix = _small_index(tmp_path)

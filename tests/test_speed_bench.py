@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, run_process
 
 
+@pytest.mark.subprocess
 def test_quick_benchmark_measures_every_engine(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# r\n\n<!-- speed:start -->\nSTALE-TABLE\n<!-- speed:end -->\n\nafter\n")

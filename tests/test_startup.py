@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, run_process
 
 # What a piped search of plain words has no use for: the terminal renderer; Whoosh's query
@@ -36,14 +38,17 @@ def _loaded_after(args: list[str]) -> list[str]:
     return list(json.loads(p.err.strip().splitlines()[-1]))
 
 
+@pytest.mark.subprocess
 def test_piped_search_imports_only_what_it_needs(sample_index: Path) -> None:
     assert _loaded_after(["search", "Idlib", "-n", "10", "--index", str(sample_index)]) == []
 
 
+@pytest.mark.subprocess
 def test_piped_phrase_and_json_search_import_only_what_they_need(sample_index: Path) -> None:
     assert _loaded_after(["search", '"Russian attacks" Idlib', "--json", "--index", str(sample_index)]) == []
 
 
+@pytest.mark.subprocess
 def test_a_command_line_process_spares_its_last_collections(sample_index: Path) -> None:
     """The command line, as a process's entry point, moves its objects out of the collector's
     reach as it ends (the interpreter's final collections would find nothing to free); called

@@ -148,6 +148,7 @@ def test_variants_on_the_sample_corpus(sample_index: Path) -> None:
     assert {w for w, _ in result.spellings} <= {"maarat", "maaret", "numan", "numaan", "marratinnuman"}
 
 
+@pytest.mark.corpus
 def test_variants_on_bbc(bbc_index: Path) -> None:
     ix = str(bbc_index)
     plain = api.count("Yuganskneftegaz", ix)
@@ -159,6 +160,7 @@ def test_variants_on_bbc(bbc_index: Path) -> None:
     assert {"mohammed", "mohammad", "muhammad"} <= spellings and "mahmoud" not in spellings
 
 
+@pytest.mark.corpus
 def test_variants_on_reuters(reuters_index: Path) -> None:
     result = api.search("Hussein", str(reuters_index), SearchOptions(limit=None, variants=True))
     spellings = {w for w, _ in result.spellings}

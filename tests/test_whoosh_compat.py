@@ -65,6 +65,7 @@ def test_a_patch_target_that_is_missing_is_an_error(monkeypatch: pytest.MonkeyPa
         pickles.install()
 
 
+@pytest.mark.subprocess
 def test_another_whoosh_version_is_refused() -> None:
     code = ("import whoosh; whoosh.__version__ = (2, 7, 4)\n"
             "try:\n    import newsgrep.index\nexcept Exception as e:\n    print(type(e).__name__, e)\n")

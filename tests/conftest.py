@@ -109,11 +109,9 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with Reuters-21578 as JSON Lines (one file per SGML file, so that worker processes
-    share them out), converted from its SGML by the benchmark helper: the stories with a title or
-    a body."""
-    import sys
-
+    """Reuters-21578 as JSON Lines (one file per SGML file), converted by the benchmarks' helper:
+    input for tests of sharding and clusters, which need records in files of a chosen size, not
+    for tests of reading Reuters (reuters_index reads the SGML with newsgrep's own reader)."""
     need_corpus("reuters21578")
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
@@ -124,12 +122,13 @@ def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def reuters_index(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of Reuters-21578 (the JSON Lines conversion)."""
+def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of Reuters-21578, read from its SGML files by newsgrep's own reader."""
     from newsgrep import api
 
+    folder = need_corpus("reuters21578")
     ix = tmp_path_factory.mktemp("reuters-ix") / "index"
-    report = api.build_index([str(reuters_jsonl)], str(ix))
+    report = api.build_index([str(folder)], str(ix), include=["reut2-*.sgm.gz"])
     assert report.ok and report.articles > 20000
     return ix
 

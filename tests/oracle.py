@@ -20,6 +20,8 @@ Reading of the rules (where DESIGN is silent, the README's words; noted in each 
 from __future__ import annotations
 
 import csv
+import gzip
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -131,6 +133,38 @@ def read_sample(folder: Path) -> list[Doc]:
             for n, row in enumerate(csv.DictReader(fh), 1):
                 docs.append(Doc(f"{folder.name}/{path.relative_to(folder).as_posix()}#{n}", row["title"].strip(),
                                 row["text"], source=path.parent.name, date=row["date"][:10] or None))
+    return docs
+
+
+_STORY = re.compile(r'<REUTERS[^>]*NEWID="(\d+)"[^>]*>(.*?)</REUTERS>', re.S)
+_MONTH = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
+
+
+def _sgml_text(fragment: str) -> str:
+    """An SGML fragment's text: tags dropped, entities decoded, control characters gone."""
+    text = re.sub(r"&#(\d+);", lambda m: chr(int(m[1])) if int(m[1]) >= 32 else " ", fragment)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"[\x00-\x08\x0b-\x1f]", " ", html.unescape(text))
+
+
+def read_reuters(folder: Path) -> list[Doc]:
+    """Reuters-21578 from its .sgm.gz files: each <REUTERS> story with text; the title is its
+    <TITLE>, the body its <BODY>, or (stories without either, TYPE="UNPROC") all of its <TEXT>;
+    the date the day of its <DATE>."""
+    docs = []
+    for path in sorted(folder.glob("reut2-*.sgm.gz")):
+        for newid, story in _STORY.findall(gzip.decompress(path.read_bytes()).decode("latin-1")):
+            title = re.search(r"<TITLE>(.*?)</TITLE>", story, re.S)
+            body = re.search(r"<BODY>(.*?)</BODY>", story, re.S)
+            text = re.search(r"<TEXT[^>]*>(.*?)</TEXT>", story, re.S)
+            day = re.search(r"<DATE>\s*(\d{1,2})-([A-Z]{3})-(\d{4})", story)
+            date = f"{day[3]}-{_MONTH[day[2]]:02d}-{int(day[1]):02d}" if day and day[2] in _MONTH else None
+            if title or body:
+                t, b = _sgml_text(title[1]) if title else "", _sgml_text(body[1]) if body else ""
+            else:
+                t, b = "", _sgml_text(text[1]) if text else ""
+            if t.strip() or b.strip():
+                docs.append(Doc(f"reuters-{newid}", t.strip(), b, source="Reuters", date=date))
     return docs
 
 

@@ -3,35 +3,60 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_INDEX := .demo-index
+# Exact versions of every dependency for development and CI (`make lock` writes it); pyproject.toml
+# keeps the ranges users install from.
+LOCK   := requirements.lock
+PIP    := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
+FAST   := not corpus and not cluster and not subprocess
 
-.PHONY: demo test lint bench-quick bench clean
+.PHONY: demo test test-fast lint golden lock bench-quick bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP) -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+$(VENV)/.installed-lint: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP) -e '.[test,lint]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/newsgrep index corpus --index $(DEMO_INDEX)
 	$(BIN)/newsgrep search "Idlib" --index $(DEMO_INDEX)
 
+# the whole suite, as CI runs it (.ci/run): every tier
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# a developer's loop: library and CLI tests on small in-memory or tmp indexes (see pyproject's markers)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -m "$(FAST)"
+
+# rewrite tests/golden/* from this checkout's output, after an intended change: review the diff
+golden: $(VENV)/.installed-test
+	$(BIN)/python tests/golden_cases.py
+
+# resolve every dependency afresh (newsgrep, the test, lint, plot and cluster extras) into $(LOCK)
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[test,lint,plot,cluster]' matplotlib
+	{ echo "# Exact versions for development and CI, made by \`make lock\` with $$(.venv-lock/bin/python -V) on" \
+	       "$$(uname -sm); installed with pip's --constraint. Users install pyproject.toml's ranges."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .venv-lock
 
 lint: $(VENV)/.installed-lint
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(DEMO_INDEX) .pytest_cache .hypothesis .mypy_cache .ruff_cache benchmarks/_work
+	rm -rf $(VENV) .venv-lock $(DEMO_INDEX) .pytest_cache .hypothesis .mypy_cache .ruff_cache benchmarks/_work

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -52,6 +56,16 @@ def end_kept_clients(runtime: Path) -> None:
     shutil.rmtree(runtime, ignore_errors=True)
 
 
+CORPUS_FIXTURES = frozenset({"bbc_index", "reuters_jsonl", "reuters_index"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses an index of a real corpus is in the corpus tier, marked or not."""
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
+
+
 def need_corpus(*parts: str) -> Path:
     """Return a path in ../shared/corpora; skip (or, in CI, fail) when it is absent."""
     path = CORPORA.joinpath(*parts)
@@ -95,11 +109,9 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with Reuters-21578 as JSON Lines (one file per SGML file, so that worker processes
-    share them out), converted from its SGML by the benchmark helper: the stories with a title or
-    a body."""
-    import sys
-
+    """Reuters-21578 as JSON Lines (one file per SGML file), converted by the benchmarks' helper:
+    input for tests of sharding and clusters, which need records in files of a chosen size, not
+    for tests of reading Reuters (reuters_index reads the SGML with newsgrep's own reader)."""
     need_corpus("reuters21578")
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
@@ -110,21 +122,78 @@ def reuters_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def reuters_index(reuters_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of Reuters-21578 (the JSON Lines conversion)."""
+def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of Reuters-21578, read from its SGML files by newsgrep's own reader."""
     from newsgrep import api
 
+    folder = need_corpus("reuters21578")
     ix = tmp_path_factory.mktemp("reuters-ix") / "index"
-    report = api.build_index([str(reuters_jsonl)], str(ix))
+    report = api.build_index([str(folder)], str(ix), include=["reut2-*.sgm.gz"])
     assert report.ok and report.articles > 20000
     return ix
 
 
-def cli_run(args: list[str]) -> tuple[int, str]:
-    """Run a command line in this process; return its exit status and standard output."""
+class Ran(NamedTuple):
+    """What a command line did: its exit status, standard output and standard error."""
+
+    status: int
+    out: str
+    err: str
+
+    def json(self) -> list[Any]:
+        """Return stdout's JSON Lines."""
+        return [json.loads(line) for line in self.out.splitlines()]
+
+
+def _expect(what: str, ran: Ran, status: int) -> Ran:
+    """Fail the test, showing stdout and stderr, unless the run ended with ``status``."""
+    if ran.status != status or "internal error" in ran.err:
+        pytest.fail(f"{what}: exit status {ran.status}, expected {status}\n"
+                    f"--- stdout ---\n{ran.out[-4000:]}\n--- stderr ---\n{ran.err[-4000:]}", pytrace=False)
+    return ran
+
+
+def newsgrep(*args: str, status: int = 0, env: dict[str, str] | None = None, input: str | None = None) -> Ran:
+    """Run a newsgrep command line in this process through ``newsgrep.cli.main`` (the one place
+    errors become exit statuses and error lines); fail unless it exits with ``status``.
+
+    As httpie's ``http()`` helper: every call states the status it expects (0 by default), and an
+    "internal error" line always fails, whatever the status."""
     from click.testing import CliRunner
 
-    from newsgrep.cli import cli
+    from newsgrep.cli import main
 
-    result = CliRunner().invoke(cli, args, catch_exceptions=False, standalone_mode=False)
-    return (result.return_value if isinstance(result.return_value, int) else result.exit_code), result.stdout
+    runner = CliRunner()
+    code = 0
+    with runner.isolation(input=input, env=env) as streams:
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+    out, err = streams[0].getvalue(), streams[1].getvalue()
+    ran = Ran(code, out.decode(errors="replace"), err.decode(errors="replace"))
+    return _expect(f"newsgrep {' '.join(args)}", ran, status)
+
+
+def newsgrep_cmd(*args: str) -> list[str]:
+    """Return the argument list that runs the real entry point, ``python -m newsgrep``."""
+    return [sys.executable, "-m", "newsgrep", *args]
+
+
+def run_process(cmd: list[str] | str, status: int = 0, env: dict[str, str] | None = None,
+                input: str | None = None, cwd: Path | None = None, timeout: float = 600) -> Ran:
+    """Run a command in a subprocess (a string runs in ``bash -o pipefail``), with ``env`` added to
+    this process's environment; fail unless it exits with ``status`` (stdout and stderr shown)."""
+    argv = ["bash", "-o", "pipefail", "-c", cmd] if isinstance(cmd, str) else cmd
+    p = subprocess.run(argv, capture_output=True, text=True, input=input, cwd=cwd, timeout=timeout,
+                       env={**os.environ, **(env or {})}, check=False)
+    return _expect(" ".join(argv), Ran(p.returncode, p.stdout, p.stderr), status)
+
+
+def newsgrep_process(*args: str, status: int = 0, env: dict[str, str] | None = None, input: str | None = None,
+                     cwd: Path | None = None, timeout: float = 600) -> Ran:
+    """Run ``python -m newsgrep ARGS`` in a subprocess; fail unless it exits with ``status``."""
+    return run_process(newsgrep_cmd(*args), status, env, input, cwd, timeout)

@@ -12,6 +12,7 @@ from newsgrep.api import SearchOptions
 from newsgrep.index.query.analysis import NewsAnalyzer
 
 
+@pytest.mark.corpus
 def test_prime_minister_returns_politics_first(bbc_index: Path) -> None:
     hits = list(api.search('"prime minister"', str(bbc_index)).hits)
     assert len(hits) == 10
@@ -19,6 +20,7 @@ def test_prime_minister_returns_politics_first(bbc_index: Path) -> None:
     assert sum(h.source == "politics" for h in hits) >= 8
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("query", ["prime minister", "strike", "Yukos oil", '"interest rates"',
                                    "film award*", "Chelsea OR Arsenal"])
 def test_every_highlight_is_a_query_word(bbc_index: Path, query: str) -> None:
@@ -38,12 +40,14 @@ def test_every_highlight_is_a_query_word(bbc_index: Path, query: str) -> None:
                 assert set(terms) <= wanted or any(word.lower().startswith(p) for p in prefixes), word
 
 
+@pytest.mark.corpus
 def test_count_matches_all_hits(bbc_index: Path) -> None:
     n = api.count("Yukos", str(bbc_index))
     assert n == len(list(api.search("Yukos", str(bbc_index), SearchOptions(limit=None, snippets=False)).hits))
     assert n > 5
 
 
+@pytest.mark.corpus
 def test_reindex_of_unchanged_corpus_reads_nothing(bbc_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import newsgrep.index.write.reading as reading
 
@@ -56,6 +60,7 @@ def test_reindex_of_unchanged_corpus_reads_nothing(bbc_index: Path, monkeypatch:
     assert (report.files_read, report.unchanged, report.added, report.removed) == (0, 2225, 0, 0)
 
 
+@pytest.mark.corpus
 def test_source_and_sort_on_bbc(bbc_index: Path) -> None:
     hits = list(api.search("goal", str(bbc_index), SearchOptions(source="sport", limit=50)).hits)
     assert hits and all(h.source == "sport" for h in hits)

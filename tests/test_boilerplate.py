@@ -7,11 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SAMPLE, need_corpus
+from conftest import SAMPLE, need_corpus, newsgrep
 from newsgrep import api
-from newsgrep.cli import cli
 from newsgrep.index.store import boilerplate as boilerplate_store
 from newsgrep.index.store import catalog as store
 from newsgrep.ingest.boilerplate import (
@@ -134,17 +132,12 @@ def test_remove_then_index_reconsiders_the_folder(tmp_path: Path) -> None:
 def test_keep_boilerplate_flag_is_remembered(tmp_path: Path) -> None:
     site, ix = tmp_path / "planet", tmp_path / "ix"
     write_site(site, wikinews(8))
-    runner = CliRunner()
-    r = runner.invoke(cli, ["index", str(site), "--index", str(ix), "-q", "--keep-boilerplate"],
-                      catch_exceptions=False)
-    assert r.exit_code == 0
+    newsgrep("index", str(site), "--index", str(ix), "-q", "--keep-boilerplate")
     assert count('"daily planet"', ix) == 8
     write_site(site, wikinews(9)[8:], start=8)     # a new file, no flag: the choice holds
-    runner.invoke(cli, ["index", str(site), "--index", str(ix), "-q"], catch_exceptions=False)
+    newsgrep("index", str(site), "--index", str(ix), "-q")
     assert count('"daily planet"', ix) == 9
-    r = runner.invoke(cli, ["index", str(site), "--index", str(ix), "-q", "--drop-boilerplate"],
-                      catch_exceptions=False)
-    assert r.exit_code == 0
+    newsgrep("index", str(site), "--index", str(ix), "-q", "--drop-boilerplate")
     assert count('"daily planet"', ix) == 0
     assert count('"Geneva"', ix) >= 2
 
@@ -170,6 +163,7 @@ def test_folders_are_learned_apart(tmp_path: Path) -> None:
     assert learned[str(other)] == 1
 
 
+@pytest.mark.corpus
 def test_bbc_has_no_boilerplate(bbc_index: Path) -> None:
     need_corpus("bbc")
     catalog = store.open_catalog(bbc_index)

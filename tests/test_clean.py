@@ -51,4 +51,3 @@ def test_clean_text_normalises_space() -> None:
 def test_cleaning_never_leaves_controls(text: str) -> None:
     out = clean_text(text)
     assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in out)
-    assert is_interface_line(out) in (True, False)

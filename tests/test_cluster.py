@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 
-from conftest import SAMPLE, cli_run, end_kept_clients, need_corpus
+from conftest import SAMPLE, end_kept_clients, need_corpus, newsgrep, newsgrep_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
+
+pytestmark = pytest.mark.cluster  # a Dask cluster of worker processes: the cluster tier
 
 pytest.importorskip("distributed", reason="the cluster extra (dask[distributed]) is not installed")
 BIN = Path(sys.executable).parent
@@ -144,16 +146,10 @@ def reuters_single(reuters_builds: tuple[Path, Path]) -> Path:
     return reuters_builds[0]
 
 
-def _cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None,
-         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True,
-                          timeout=timeout, check=False, env={**os.environ, **(env or {})}, cwd=cwd)
-
-
 def _same(single: Path, sharded: Path, *args: str, cluster: str | None = None) -> None:
-    a = _cli(*args, "--index", str(single))
-    b = _cli(*args, "--index", str(sharded), *(("--cluster", cluster) if cluster else ()))
-    assert (a.returncode, a.stdout) == (b.returncode, b.stdout), (args, b.stderr[-500:])
+    a = newsgrep_process(*args, "--index", str(single))
+    b = newsgrep_process(*args, "--index", str(sharded), *(("--cluster", cluster) if cluster else ()))
+    assert a.out == b.out and a.out, args
 
 
 def test_one_file_is_spread_over_every_shard_and_replaced_exactly(tmp_path: Path) -> None:
@@ -224,9 +220,9 @@ def test_snippets_made_ahead_or_after_the_merge_are_one_index_s(reuters_single: 
 def test_the_cluster_answers_as_one_index(cluster: LocalCluster, reuters_single: Path, reuters_sharded: Path,
                                           args: tuple[str, ...]) -> None:
     """Every command's output, from the command line in this process (one connection kept)."""
-    one = cli_run([*args, "--index", str(reuters_single)])
-    many = cli_run([*args, "--index", str(reuters_sharded), "--cluster", cluster.address])
-    assert one == many and one[1]
+    one = newsgrep(*args, "--index", str(reuters_single))
+    many = newsgrep(*args, "--index", str(reuters_sharded), "--cluster", cluster.address)
+    assert one.out == many.out and one.out
 
 
 @pytest.mark.parametrize("args", [
@@ -240,7 +236,7 @@ def test_an_ordinary_index_is_searched_on_the_cluster_as_one_shard(cluster: Loca
     searches it, and the answers are this process's."""
     from newsgrep.cluster import Cluster
 
-    here = cli_run([*args, "--index", str(reuters_single)])
+    here = newsgrep(*args, "--index", str(reuters_single))
     rounds: list[list[str]] = []
     original = Cluster.map
 
@@ -250,8 +246,8 @@ def test_an_ordinary_index_is_searched_on_the_cluster_as_one_shard(cluster: Loca
 
     monkeypatch.setattr(Cluster, "map", recorded)
     monkeypatch.setenv("NEWSGREP_CLUSTER_KEEP", "0")
-    there = cli_run([*args, "--index", str(reuters_single), "--cluster", cluster.address])
-    assert here == there and here[1]
+    there = newsgrep(*args, "--index", str(reuters_single), "--cluster", cluster.address)
+    assert here.out == there.out and here.out
     assert rounds and all(dirs == [str(reuters_single)] for dirs in rounds)
 
 
@@ -274,8 +270,8 @@ def test_stats_and_export_of_everything_merge(cluster: LocalCluster, reuters_sin
     a, b = api.stats(str(reuters_single)), api.stats(str(reuters_sharded), cluster=cluster.address)
     assert (a.articles, a.undated, a.first_date, a.last_date, a.sources) == \
         (b.articles, b.undated, b.first_date, b.last_date, b.sources)
-    assert cli_run(["export", "--index", str(reuters_single)]) == \
-        cli_run(["export", "--index", str(reuters_sharded), "--cluster", cluster.address])
+    assert newsgrep("export", "--index", str(reuters_single)).out == \
+        newsgrep("export", "--index", str(reuters_sharded), "--cluster", cluster.address).out
 
 
 def _busy(cluster: LocalCluster, name: str, timeout: float = 120) -> None:
@@ -312,7 +308,7 @@ def test_a_worker_killed_mid_index_loses_and_doubles_nothing(cluster: LocalClust
     _stop(victim)
     out, err = p.communicate(timeout=900)
     assert p.returncode == 0, err
-    ids = [json.loads(line)["id"] for line in _cli("export", "--index", str(ix)).stdout.splitlines()]
+    ids = [json.loads(line)["id"] for line in newsgrep_process("export", "--index", str(ix)).out.splitlines()]
     assert len(ids) == len(set(ids)) == 510 + 417
     single = tmp_path / "single"
     assert api.build_index([str(data)], str(single), jobs=2).ok
@@ -435,11 +431,11 @@ def test_the_command_line_through_the_kept_client(cluster: LocalCluster, reuters
                                                   no_dask: dict[str, str], args: tuple[str, ...]) -> None:
     """Calls after the first reach the kept client (conftest gives the session a runtime folder of
     its own), without Dask: the same output as one index."""
-    assert _cli("stats", "--index", str(reuters_sharded), "--cluster", cluster.address).returncode == 0
+    newsgrep_process("stats", "--index", str(reuters_sharded), "--cluster", cluster.address)
     _kept_pid(Path(os.environ["XDG_RUNTIME_DIR"]) / "newsgrep")
-    a = _cli(*args, "--index", str(reuters_single))
-    b = _cli(*args, "--index", str(reuters_sharded), "--cluster", cluster.address, env=no_dask)
-    assert (a.returncode, a.stdout) == (b.returncode, b.stdout) and a.stdout, b.stderr[-500:]
+    a = newsgrep_process(*args, "--index", str(reuters_single))
+    b = newsgrep_process(*args, "--index", str(reuters_sharded), "--cluster", cluster.address, env=no_dask)
+    assert a.out == b.out and a.out
 
 
 def _kept_pid(folder: Path, timeout: float = 60) -> int:
@@ -489,32 +485,32 @@ def test_a_kept_client_answers_later_calls_without_dask_and_ends_with_its_schedu
         hidden = {**env, **no_dask}
         folder = runtime / "newsgrep"
         for args in (("search", "election", "--json"), ("search", "Obama OR Bush", "-c"), ("timeline", "police")):
-            here = _cli(*args, "--index", str(ix))
-            assert here.returncode == 0 and here.stdout, here.stderr
-            first = _cli(*args, "--index", str(ix), "--cluster", own.address, env=env)
-            assert (first.returncode, first.stdout) == (0, here.stdout), first.stderr
+            here = newsgrep_process(*args, "--index", str(ix))
+            assert here.out
+            first = newsgrep_process(*args, "--index", str(ix), "--cluster", own.address, env=env)
+            assert first.out == here.out
             pid = _kept_pid(folder)
-            kept = _cli(*args, "--index", str(ix), "--cluster", own.address, env=hidden)
-            assert (kept.returncode, kept.stdout, kept.stderr) == (0, here.stdout, ""), kept.stderr
+            kept = newsgrep_process(*args, "--index", str(ix), "--cluster", own.address, env=hidden)
+            assert (kept.out, kept.err) == (here.out, "")
             os.kill(pid, signal.SIGKILL)  # its socket stays behind: the next call connects itself
             until = time.monotonic() + 30
             while _alive(pid):
                 assert time.monotonic() < until
                 time.sleep(0.05)
-            assert _cli(*args, "--index", str(ix), "--cluster", own.address, env=hidden).returncode == 2
-        again = _cli("search", "election", "--json", "--index", str(ix), "--cluster", own.address, env=env)
-        assert again.returncode == 0 and again.stdout
+            newsgrep_process(*args, "--index", str(ix), "--cluster", own.address, env=hidden, status=2)
+        again = newsgrep_process("search", "election", "--json", "--index", str(ix), "--cluster", own.address, env=env)
+        assert again.out
         pid = _kept_pid(folder)
-        assert _cli("search", "election", "--json", "--index", str(ix), "--cluster", own.address,
-                    env=hidden).stdout == again.stdout
+        assert newsgrep_process("search", "election", "--json", "--index", str(ix), "--cluster", own.address,
+                                env=hidden).out == again.out
         own.close()
         until = time.monotonic() + 60
         while _alive(pid) or list(folder.glob("*.sock")):
             assert time.monotonic() < until, "the kept client outlived its scheduler"
             time.sleep(0.1)
-        gone = _cli("search", "election", "--index", str(ix), "--cluster", own.address,
-                    env={**env, "NEWSGREP_CLUSTER_TIMEOUT": "3"})
-        assert gone.returncode == 2 and gone.stderr.count("\n") == 1 and "cannot reach" in gone.stderr
+        gone = newsgrep_process("search", "election", "--index", str(ix), "--cluster", own.address,
+                                env={**env, "NEWSGREP_CLUSTER_TIMEOUT": "3"}, status=2)
+        assert gone.err.count("\n") == 1 and "cannot reach" in gone.err
     finally:
         own.close()
         end_kept_clients(runtime)
@@ -522,25 +518,24 @@ def test_a_kept_client_answers_later_calls_without_dask_and_ends_with_its_schedu
 
 def test_an_unreachable_scheduler_is_one_error_line(reuters_sharded: Path) -> None:
     started = time.monotonic()
-    p = _cli("search", "coffee", "--index", str(reuters_sharded), "--cluster", f"tcp://127.0.0.1:{_free_port()}",
-             env={"NEWSGREP_CLUSTER_TIMEOUT": "3"})
-    assert p.returncode == 2 and p.stdout == "" and time.monotonic() - started < 30
-    assert p.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in p.stderr and "within 3 s" in p.stderr
+    p = newsgrep_process("search", "coffee", "--index", str(reuters_sharded), "--cluster",
+                         f"tcp://127.0.0.1:{_free_port()}", env={"NEWSGREP_CLUSTER_TIMEOUT": "3"}, status=2)
+    assert p.out == "" and time.monotonic() - started < 30
+    assert p.err.count("\n") == 1 and "cannot reach the Dask scheduler" in p.err and "within 3 s" in p.err
 
 
 def test_relative_paths_name_the_same_folders_on_the_workers(cluster: LocalCluster, tmp_path: Path) -> None:
     """`--index ix` and the corpus named from the user's working folder: the workers, started in
     another folder (as on any cluster), write and search the folders the user meant."""
     shutil.copytree(SAMPLE / "wikinews", tmp_path / "news")
-    made = _cli("index", "news", "--index", "ix", "--shards", "2", "--cluster", cluster.address, "-q",
-                cwd=tmp_path, env={"NEWSGREP_CLUSTER_KEEP": "0"})
-    assert made.returncode == 0, made.stderr
+    newsgrep_process("index", "news", "--index", "ix", "--shards", "2", "--cluster", cluster.address, "-q",
+                     cwd=tmp_path, env={"NEWSGREP_CLUSTER_KEEP": "0"})
     assert api.stats(str(tmp_path / "ix")).articles == 171
     for extra in ((), ("--cluster", cluster.address)):
-        p = _cli("search", "election", "--index", "ix", "--json", *extra, cwd=tmp_path,
-                 env={"NEWSGREP_CLUSTER_KEEP": "0"})
-        assert p.returncode == 0 and p.stderr == "", p.stderr
-        ids = [json.loads(line)["id"] for line in p.stdout.splitlines()]
+        p = newsgrep_process("search", "election", "--index", "ix", "--json", *extra, cwd=tmp_path,
+                             env={"NEWSGREP_CLUSTER_KEEP": "0"})
+        assert p.err == ""
+        ids = [row["id"] for row in p.json()]
         assert ids == [h.id for h in api.search("election", str(tmp_path / "ix")).hits]
 
 
@@ -555,9 +550,9 @@ def test_a_scheduler_without_workers_is_one_error_line_not_a_wait(tmp_path: Path
         env = {"NEWSGREP_CLUSTER_TIMEOUT": "2", "NEWSGREP_CLUSTER_KEEP": "0"}
         for args in (("search", "Idlib", "--index", str(ix)), ("index", str(SAMPLE / "wikinews"), "--index", str(ix))):
             started = time.monotonic()
-            p = _cli(*args, "--cluster", empty.address, env=env)
-            assert p.returncode == 2 and p.stdout == "" and time.monotonic() - started < 60, p.stderr
-            assert p.stderr.count("\n") == 1 and "has no workers" in p.stderr, p.stderr
+            p = newsgrep_process(*args, "--cluster", empty.address, env=env, status=2)
+            assert p.out == "" and time.monotonic() - started < 60, p.err
+            assert p.err.count("\n") == 1 and "has no workers" in p.err, p.err
         assert api.stats(str(ix)).articles == 1  # nothing of the failed run committed
     finally:
         empty.close()
@@ -587,19 +582,19 @@ def test_a_worker_that_does_not_see_the_index_says_so(cluster: LocalCluster, tmp
 
 def test_an_address_that_is_not_one_is_one_error_line(reuters_sharded: Path) -> None:
     for address in ("nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1:port"):
-        p = _cli("search", "coffee", "--index", str(reuters_sharded), "--cluster", address,
-                 env={"NEWSGREP_CLUSTER_KEEP": "0"})
-        assert p.returncode == 2 and p.stdout == "", p.stderr
-        assert p.stderr.count("\n") == 1 and f"--cluster {address!r} is not a Dask scheduler's address" in p.stderr
+        p = newsgrep_process("search", "coffee", "--index", str(reuters_sharded), "--cluster", address,
+                             env={"NEWSGREP_CLUSTER_KEEP": "0"}, status=2)
+        assert p.out == ""
+        assert p.err.count("\n") == 1 and f"--cluster {address!r} is not a Dask scheduler's address" in p.err
 
 
 def test_an_unreadable_shard_is_an_error_not_a_partial_answer(cluster: LocalCluster, reuters_sharded: Path,
                                                               tmp_path: Path) -> None:
     broken = _broken_copy(reuters_sharded, tmp_path)
     for extra in ((), ("--cluster", cluster.address)):
-        p = _cli("search", "coffee", "--index", str(broken), *extra)
-        assert p.returncode == 2 and p.stdout == "", p.stderr
-        assert p.stderr.count("\n") == 1 and "newsgrep: error:" in p.stderr
+        p = newsgrep_process("search", "coffee", "--index", str(broken), *extra, status=2)
+        assert p.out == ""
+        assert p.err.count("\n") == 1 and "newsgrep: error:" in p.err
 
 
 def test_a_scheduler_without_newsgrep_is_one_error_line_saying_what_to_install(tmp_path: Path) -> None:
@@ -617,9 +612,10 @@ def test_a_scheduler_without_newsgrep_is_one_error_line_saying_what_to_install(t
     try:
         worker = _start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                          "--death-timeout", "60"], tmp_path / "worker.log")
-        p = _cli("search", "Idlib", "--index", str(ix), "--cluster", address, env={"NEWSGREP_CLUSTER_KEEP": "0"})
-        assert p.returncode == 2 and p.stdout == "", p.stderr
-        assert p.stderr.count("\n") == 1 and "need the newsgrep of this client installed" in p.stderr, p.stderr
+        p = newsgrep_process("search", "Idlib", "--index", str(ix), "--cluster", address,
+                             env={"NEWSGREP_CLUSTER_KEEP": "0"}, status=2)
+        assert p.out == ""
+        assert p.err.count("\n") == 1 and "need the newsgrep of this client installed" in p.err, p.err
     finally:
         for proc in (worker, scheduler):
             if proc is not None:

@@ -11,14 +11,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import need_corpus
+from conftest import Ran, need_corpus, newsgrep_cmd, newsgrep_process
 
 TOPICS_A = ("business", "politics")   # 927 articles
 TOPICS_B = ("sport", "tech")          # 912 articles
@@ -37,22 +36,17 @@ def _corpus(tmp: Path) -> tuple[Path, Path, int, int]:
     return roots[0], roots[1], counts[0], counts[1]
 
 
+SMALL_COMMITS = {"NEWSGREP_COMMIT_DOCS": "120", "NEWSGREP_COMMIT_BYTES": "250000", "PYTHONUNBUFFERED": "1"}
+
+
 def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ, NEWSGREP_COMMIT_DOCS="120", NEWSGREP_COMMIT_BYTES="250000",
-               PYTHONUNBUFFERED="1")
-    env.pop("NEWSGREP_INDEX", None)
-    env.update(extra)
-    return env
+    """Return this process's environment with small commits (for a Popen of our own)."""
+    return {**os.environ, **SMALL_COMMITS, **extra}
 
 
-def _cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "newsgrep", *args]
-
-
-def _index(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run `newsgrep index` to the end."""
-    return subprocess.run(_cmd("index", *args), env=_env(), capture_output=True, text=True,
-                          timeout=600)
+def _index(*args: str, status: int = 0) -> Ran:
+    """Run `newsgrep index` to the end, with small commits; fail unless it exits with ``status``."""
+    return newsgrep_process("index", *args, env=SMALL_COMMITS, status=status)
 
 
 def _one_article_index(tmp: Path) -> Path:
@@ -97,10 +91,8 @@ def _state(ix: Path) -> tuple[Counter[str], dict[str, int]]:
 
 
 def _check_searchable(ix: Path) -> None:
-    proc = subprocess.run(_cmd("search", "year", "-c", "--index", str(ix)), env=_env(),
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr and int(proc.stdout) > 0
+    proc = newsgrep_process("search", "year", "-c", "--index", str(ix), timeout=120)
+    assert "Traceback" not in proc.err and int(proc.out) > 0
 
 
 def _run_until(args: list[str], ix: Path, moment: str, sig: int = signal.SIGKILL,
@@ -108,7 +100,7 @@ def _run_until(args: list[str], ix: Path, moment: str, sig: int = signal.SIGKILL
     """Start `newsgrep index`, wait for a moment, send a signal; return (status, stderr)."""
     watched = ix.with_name(ix.name + ".rebuild") if "--rebuild" in args else ix
     start_gen = _generation(watched)
-    proc = subprocess.Popen(_cmd("index", *args, "--index", str(ix), "--jobs", jobs, "-q"),
+    proc = subprocess.Popen(newsgrep_cmd("index", *args, "--index", str(ix), "--jobs", jobs, "-q"),
                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     if moment == "early":
@@ -126,11 +118,12 @@ def _run_until(args: list[str], ix: Path, moment: str, sig: int = signal.SIGKILL
     return proc.returncode, err
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_kill_at_several_moments_loses_nothing_committed(tmp_path: Path) -> None:
     a, b, n_a, n_b = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
-    done = _index(str(a), "--index", str(ix), "-q")
-    assert done.returncode == 0, done.stderr
+    _index(str(a), "--index", str(ix), "-q")
     before, _ = _state(ix)
     assert len(before) == n_a
     faults = [("early", "1"), ("commit", "1"), ("mid-batch", "1"), ("commit", "2"),
@@ -144,15 +137,16 @@ def test_kill_at_several_moments_loses_nothing_committed(tmp_path: Path) -> None
         _check_searchable(ix)
         before = ids
     final = _index(str(a), str(b), "--index", str(ix))
-    assert final.returncode == 0, final.stderr
-    assert "Traceback" not in final.stderr
+    assert "Traceback" not in final.err
     ids, catalog = _state(ix)
     assert len(ids) == n_a + n_b and sum(catalog.values()) == n_a + n_b
     assert set(catalog) == {str(p) for p in (a, b) for p in p.rglob("*.txt")}
     again = _index(str(a), str(b), "--index", str(ix))
-    assert again.returncode == 0 and f"{n_a + n_b:,} unchanged" in again.stderr
+    assert f"{n_a + n_b:,} unchanged" in again.err
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_ctrl_c_stops_cleanly_and_keeps_commits(tmp_path: Path) -> None:
     a, b, n_a, n_b = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
@@ -162,24 +156,24 @@ def test_ctrl_c_stops_cleanly_and_keeps_commits(tmp_path: Path) -> None:
     assert "Traceback" not in err
     ids, catalog = _state(ix)
     assert 0 < len(ids) < n_a + n_b
-    final = _index(str(a), str(b), "--index", str(ix), "-q")
-    assert final.returncode == 0, final.stderr
+    _index(str(a), str(b), "--index", str(ix), "-q")
     ids, catalog = _state(ix)
     assert len(ids) == n_a + n_b == sum(catalog.values())
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_killed_rebuild_leaves_the_old_index(tmp_path: Path) -> None:
     a, _, n_a, _ = _corpus(tmp_path / "corpus")
     ix = tmp_path / "index"
-    done = _index(str(a), "--index", str(ix), "-q")
-    assert done.returncode == 0
+    _index(str(a), "--index", str(ix), "-q")
     before, _ = _state(ix)
     status, _ = _run_until([str(a), "--rebuild"], ix, "commit")
     assert status == -signal.SIGKILL
     assert _state(ix)[0] == before
     _check_searchable(ix)
     final = _index(str(a), "--index", str(ix))
-    assert final.returncode == 0 and f"{n_a:,} unchanged" in final.stderr
+    assert f"{n_a:,} unchanged" in final.err
     assert not ix.with_name("index.rebuild").exists()
 
 

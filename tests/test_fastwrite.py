@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import need_corpus
 from newsgrep.index.query.schema import build_schema
 from newsgrep.index.whoosh_compat.segments import fast_indexer
@@ -62,6 +64,7 @@ def _blocks(m: Any, compressed: list[bool] | None = None) -> list[tuple[Any, ...
     return out
 
 
+@pytest.mark.corpus
 def test_fast_segment_spilling_to_disk_matches_whoosh_segment(tmp_path: Path) -> None:
     from whoosh import index
 
@@ -148,6 +151,7 @@ def test_terms_files_are_hashed_with_crc32_and_whoosh_finds_every_term(tmp_path:
         assert not any(pair in r for pair in absent)
 
 
+@pytest.mark.corpus
 def test_the_pools_of_a_workers_shards_spill_by_what_they_hold_together(tmp_path: Path) -> None:
     """A worker writing into many shards holds postings for each: their pools share one limit
     (the largest spills first), and the segments written are those of pools with limits of

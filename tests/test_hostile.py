@@ -6,23 +6,14 @@ import gzip
 import json
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import newsgrep, newsgrep_process
 from newsgrep import api
-from newsgrep.cli import cli
 
 GOOD = "Shelling in Idlib\n\nResidents of Idlib fled the shelling overnight.\n"
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
-    code = result.return_value if isinstance(result.return_value, int) else result.exit_code
-    return code, result.stdout, result.stderr
 
 
 @pytest.fixture()
@@ -55,8 +46,8 @@ def hostile(tmp_path: Path) -> Path:
 def test_hostile_files_are_read_or_reported_and_the_rest_indexed(hostile: Path,
                                                                 tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
-    code, out, err = _run("index", str(hostile), "--index", ix)
-    assert code == 2 and "Traceback" not in err
+    _, out, err = newsgrep("index", str(hostile), "--index", ix, status=2)
+    assert "Traceback" not in err
     skipped = {line.split(": ")[2].split("/")[-1] for line in err.splitlines()
                if line.startswith("newsgrep: skipped: ")}
     assert {"random.txt", "nul.txt", "truncated.txt.gz", "loop-a.txt", "loop-b.txt"} <= skipped
@@ -72,16 +63,16 @@ def test_hostile_files_are_read_or_reported_and_the_rest_indexed(hostile: Path,
     (cafe,) = [h for h in api.search("ceasefire", ix).hits]
     assert "£5m" in cafe.snippets[0].text and "‘ceasefire’" in cafe.snippets[0].text
     # a second run reads only what changed; the skipped files are tried (and reported) again
-    code, _, err = _run("index", str(hostile), "--index", ix)
-    assert code == 2 and " 0 added" in err
+    err = newsgrep("index", str(hostile), "--index", ix, status=2).err
+    assert " 0 added" in err
 
 
 def test_index_exits_0_and_says_so_when_everything_went_in(tmp_path: Path) -> None:
     d = tmp_path / "fine"
     d.mkdir()
     (d / "a.txt").write_text(GOOD)
-    code, _, err = _run("index", str(d), "--index", str(tmp_path / "ix"))
-    assert code == 0 and "0 failed" in err and "could not be indexed" not in err
+    err = newsgrep("index", str(d), "--index", str(tmp_path / "ix")).err
+    assert "0 failed" in err and "could not be indexed" not in err
 
 
 def test_unreadable_file_is_skipped_and_named(tmp_path: Path) -> None:
@@ -94,10 +85,10 @@ def test_unreadable_file_is_skipped_and_named(tmp_path: Path) -> None:
     locked.write_text(GOOD.replace("Shelling", "Locked"))
     locked.chmod(0)
     try:
-        code, _, err = _run("index", str(d), "--index", str(tmp_path / "ix"))
+        err = newsgrep("index", str(d), "--index", str(tmp_path / "ix"), status=2).err
     finally:
         locked.chmod(0o644)
-    assert code == 2 and "locked.txt" in err and "ermission denied" in err
+    assert "locked.txt" in err and "ermission denied" in err
     assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
@@ -117,12 +108,13 @@ def test_permission_error_on_read_is_skipped_and_named(tmp_path: Path,
         return real_read(self)
 
     monkeypatch.setattr(Path, "read_bytes", guarded_read)
-    code, _, err = _run("index", str(d), "--index", str(tmp_path / "ix"), "--jobs", "1")
-    assert code == 2 and "locked.txt" in err and "Permission denied" in err
+    err = newsgrep("index", str(d), "--index", str(tmp_path / "ix"), "--jobs", "1", status=2).err
+    assert "locked.txt" in err and "Permission denied" in err
     assert "Traceback" not in err
     assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
+@pytest.mark.subprocess
 def test_a_fifo_named_txt_does_not_hang_the_walk(tmp_path: Path) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs on this platform")
@@ -131,10 +123,8 @@ def test_a_fifo_named_txt_does_not_hang_the_walk(tmp_path: Path) -> None:
     (d / "good.txt").write_text(GOOD)
     os.mkfifo(d / "pipe.txt")
     # a subprocess with a time limit: reading the FIFO would wait for a writer forever
-    proc = subprocess.run([sys.executable, "-m", "newsgrep", "index", str(d), "--index",
-                           str(tmp_path / "ix")], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "pipe.txt: not a regular file" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    err = newsgrep_process("index", str(d), "--index", str(tmp_path / "ix"), timeout=120, status=2).err
+    assert "pipe.txt: not a regular file" in err and "Traceback" not in err
     assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]
 
 
@@ -143,5 +133,6 @@ def test_records_file_with_only_bad_lines_is_reported(tmp_path: Path) -> None:
     d.mkdir()
     (d / "bad.jsonl").write_text("{\n[\n" + json.dumps([1, 2]) + "\n")
     (d / "good.txt").write_text(GOOD)
-    code, _, err = _run("index", str(d), "--index", str(tmp_path / "ix"))
+    err = newsgrep("index", str(d), "--index", str(tmp_path / "ix"), status=2).err  # broken records: skipped
     assert "bad.jsonl: line 1" in err and "bad.jsonl: line 2" in err and "Traceback" not in err
+    assert [h.title for h in api.search("Idlib", str(tmp_path / "ix")).hits] == ["Shelling in Idlib"]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, need_corpus
+from conftest import REPO, need_corpus, run_process
 from newsgrep.ingest.readers import kind_of, read_articles
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.ingest.readers.html_meta import cut_site_name
@@ -42,6 +41,7 @@ def bench_page(prefix: str) -> tuple[Article, dict[str, str]]:
 
 # --- real pages -----------------------------------------------------------------------------------
 
+@pytest.mark.corpus
 def test_wsj_page_metadata_and_body() -> None:
     a, truth = bench_page("042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856")
     assert a.title == "Google Stadia, Microsoft xCloud, Apple Arcade: So Many Ways to Play…and Pay"
@@ -54,6 +54,7 @@ def test_wsj_page_metadata_and_body() -> None:
     assert not a.body.startswith(a.title)
 
 
+@pytest.mark.corpus
 def test_article_split_into_chunks_is_read_whole() -> None:
     # wired.com puts the article in several <div class="... article__body ..."> with ads between.
     a, truth = bench_page("2f42ef1d3ea0")
@@ -62,12 +63,14 @@ def test_article_split_into_chunks_is_read_whole() -> None:
     assert a.title == "The Future of Banking Is … You're Broke"  # "| WIRED" cut off
 
 
+@pytest.mark.corpus
 def test_entities_escaped_twice_in_og_title_are_decoded() -> None:
     folder = need_corpus(*BENCH)
     titles = [read(p).title for p in sorted((folder / "html").glob("*.html.gz"))[:60]]
     assert not [t for t in titles if "&#" in t or "&nbsp;" in t or "&amp;" in t]
 
 
+@pytest.mark.corpus
 def test_index_of_the_benchmark_folder_has_every_page(tmp_path: Path) -> None:
     from newsgrep import api
 
@@ -76,13 +79,14 @@ def test_index_of_the_benchmark_folder_has_every_page(tmp_path: Path) -> None:
     assert report.ok and report.articles == 181 and report.files_read == 181
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_extraction_benchmark_quick_run() -> None:
     need_corpus(*BENCH)
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "extraction.py"), "--quick",
-                           "--jobs", "1"], capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stderr
+    out = run_process([sys.executable, str(REPO / "benchmarks" / "extraction.py"), "--quick", "--jobs", "1"],
+                      timeout=600).out
     rows = {line.split("|")[1].split()[0]: line.split("|")
-            for line in proc.stdout.splitlines() if line.startswith(("| newsgrep", "| trafilatura"))}
+            for line in out.splitlines() if line.startswith(("| newsgrep", "| trafilatura"))}
     assert set(rows) == {"newsgrep", "trafilatura"}
     f1 = float(rows["newsgrep"][4])
     assert f1 > 0.85  # a sanity check that the run scored real bodies, not a quality bar

@@ -40,6 +40,7 @@ def bbc_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return data, ix
 
 
+@pytest.mark.corpus
 def test_a_folder_through_a_link_or_a_dotdot_spelling_changes_nothing(bbc_copy: tuple[Path, Path],
                                                                       tmp_path: Path) -> None:
     data, ix = bbc_copy
@@ -55,6 +56,7 @@ def test_a_folder_through_a_link_or_a_dotdot_spelling_changes_nothing(bbc_copy: 
     assert api.count("Yukos", str(ix)) == len(list(api.search("Yukos", str(ix), SearchOptions(limit=None)).hits)) > 0
 
 
+@pytest.mark.corpus
 def test_remove_takes_any_spelling_and_nothing_indexed_is_an_error(bbc_copy: tuple[Path, Path],
                                                                   tmp_path: Path) -> None:
     data, ix = bbc_copy
@@ -71,6 +73,7 @@ def test_remove_takes_any_spelling_and_nothing_indexed_is_an_error(bbc_copy: tup
         api.remove([str(tmp_path / "nowhere")], str(work))
 
 
+@pytest.mark.corpus
 def test_a_skipped_record_leaves_no_trace(tmp_path: Path) -> None:
     """A record skipped for its id is not in the statistics: the scores equal those of an index
     built without it, in one process and in worker processes."""

@@ -14,6 +14,8 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+import pytest
+
 from conftest import need_corpus
 from newsgrep.index.query.schema import build_schema
 from newsgrep.index.whoosh_compat.segments import fast_indexer
@@ -54,6 +56,7 @@ def _plain_normalize(text: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+@pytest.mark.corpus
 def test_sketch_and_space_normalisation_match_their_plain_versions_on_real_articles() -> None:
     texts = list(_texts())
     assert sum(not t.isascii() for t in texts) > 300  # both paths are exercised
@@ -63,6 +66,7 @@ def test_sketch_and_space_normalisation_match_their_plain_versions_on_real_artic
         assert normalize_space(text) == _plain_normalize(text), text[:80]
 
 
+@pytest.mark.corpus
 def test_fast_body_postings_match_whoosh_indexing_on_real_articles() -> None:
     """Terms found in one pass over a warm term cache, and positions encoded here (a cached
     value for a term found once), against Whoosh's own token stream and Positions format."""
@@ -74,6 +78,7 @@ def test_fast_body_postings_match_whoosh_indexing_on_real_articles() -> None:
         assert sorted(fast(text)) == sorted(field.index(text)), text[:80]
 
 
+@pytest.mark.corpus
 def test_binary_sniffing_counts_control_bytes_as_before() -> None:
     """looks_binary counts control bytes with ``bytes.translate``; the plain count agrees on
     real files of every kind and on bytes made to sit just either side of the 5% limit."""

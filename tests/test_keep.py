@@ -8,7 +8,6 @@ import os
 import shutil
 import socket
 import stat
-import subprocess
 import sys
 import tempfile
 import threading
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 
 import newsgrep.cluster
+from conftest import newsgrep_process
 from newsgrep.cluster import Abandoned
 from newsgrep.cluster import keep as kept_module
 from newsgrep.cluster.keep import Keeper, keep_seconds, key, reach
@@ -207,17 +207,18 @@ def test_how_long_a_client_is_kept(raw: str, seconds: float) -> None:
     assert keep_seconds({"NEWSGREP_CLUSTER_KEEP": raw}) == seconds
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("raw", ["abc", "-1", "inf", "nan", "10m"])
 def test_a_bad_keep_time_is_one_error_line(raw: str, tmp_path: Path) -> None:
     with pytest.raises(NewsgrepError, match="NEWSGREP_CLUSTER_KEEP must be a number of seconds"):
         keep_seconds({"NEWSGREP_CLUSTER_KEEP": raw})
-    p = subprocess.run([sys.executable, "-m", "newsgrep", "search", "x", "--index", str(tmp_path / "ix"),
-                        "--cluster", ADDRESS], capture_output=True, text=True, timeout=60,
-                       env={**os.environ, "NEWSGREP_CLUSTER_KEEP": raw})
-    assert p.returncode == 2 and p.stdout == "" and p.stderr.count("\n") == 1
-    assert "NEWSGREP_CLUSTER_KEEP must be a number of seconds" in p.stderr
+    p = newsgrep_process("search", "x", "--index", str(tmp_path / "ix"), "--cluster", ADDRESS, timeout=60,
+                         env={"NEWSGREP_CLUSTER_KEEP": raw}, status=2)
+    assert p.out == "" and p.err.count("\n") == 1
+    assert "NEWSGREP_CLUSTER_KEEP must be a number of seconds" in p.err
 
 
+@pytest.mark.subprocess
 def test_cluster_without_dask_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--cluster where Dask's distributed is not installed: exit 2 and one line naming the extra;
     the garbage collector, paused while Dask would load, is running again."""
@@ -226,12 +227,11 @@ def test_cluster_without_dask_says_how_to_install_it(tmp_path: Path, monkeypatch
     hidden = tmp_path / "no-dask"
     (hidden / "distributed").mkdir(parents=True)
     (hidden / "distributed" / "__init__.py").write_text("raise ImportError('no Dask here')\n")
-    env = {**os.environ, "PYTHONPATH": str(hidden), "NEWSGREP_CLUSTER_KEEP": "0"}
-    p = subprocess.run([sys.executable, "-m", "newsgrep", "index", str(Path(__file__).parent.parent / "corpus"),
-                        "--index", str(tmp_path / "ix"), "--shards", "2", "--cluster", ADDRESS],
-                       capture_output=True, text=True, timeout=60, env=env)
-    assert p.returncode == 2 and p.stdout == "" and p.stderr.count("\n") == 1, p.stderr
-    assert "pip install 'newsgrep[cluster]'" in p.stderr
+    env = {"PYTHONPATH": str(hidden), "NEWSGREP_CLUSTER_KEEP": "0"}
+    p = newsgrep_process("index", str(Path(__file__).parent.parent / "corpus"), "--index", str(tmp_path / "ix"),
+                         "--shards", "2", "--cluster", ADDRESS, timeout=60, env=env, status=2)
+    assert p.out == "" and p.err.count("\n") == 1, p.err
+    assert "pip install 'newsgrep[cluster]'" in p.err
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed: ImportError
     assert gc.isenabled()
     with pytest.raises(UsageError, match=r"pip install 'newsgrep\[cluster\]'"):

@@ -8,35 +8,24 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, need_corpus
+from conftest import SAMPLE, need_corpus, newsgrep, newsgrep_cmd, newsgrep_process, run_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
-
-
-def ng(*args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in a subprocess."""
-    full = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True,
-                          env=full, timeout=300, check=False, **kw)  # type: ignore[call-overload]
-
 
 # --- ids on screen, and show by id or by path ---------------------------------------------------
 
 def test_every_hit_shows_an_id_that_show_opens(sample_index: Path) -> None:
-    p = ng("search", "Russia", "-n", "5", "--index", str(sample_index))
-    assert p.returncode == 0
-    metas = [line.strip() for line in p.stdout.splitlines() if line.startswith("     ") and " · " in line]
+    p = newsgrep("search", "Russia", "-n", "5", "--index", str(sample_index))
+    metas = [line.strip() for line in p.out.splitlines() if line.startswith("     ") and " · " in line]
     assert len(metas) == 5
     for meta in metas:
         article_id = meta.split(" · ")[2]
-        shown = ng("show", article_id, "--index", str(sample_index), "--json")
-        assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == article_id
+        assert json.loads(newsgrep("show", article_id, "--index", str(sample_index), "--json").out)["id"] == article_id
 
 
 def test_show_takes_a_file_path_in_any_spelling(sample_index: Path, tmp_path: Path) -> None:
@@ -44,17 +33,18 @@ def test_show_takes_a_file_path_in_any_spelling(sample_index: Path, tmp_path: Pa
     link = tmp_path / "seed-link.txt"
     os.symlink(seed, link)
     for spelling in (str(seed), str(link), str(SAMPLE / "seed" / ".." / "seed" / seed.name)):
-        p = ng("show", spelling, "--index", str(sample_index), "--json")
-        assert p.returncode == 0 and json.loads(p.stdout)["title"].startswith("12,000 people flee Idlib")
+        p = newsgrep("show", spelling, "--index", str(sample_index), "--json")
+        assert json.loads(p.out)["title"].startswith("12,000 people flee Idlib")
     wiki = SAMPLE / "wikinews" / "wikinews_2019.csv"
-    p = ng("show", str(wiki), "--index", str(sample_index))
-    assert p.returncode == 2 and "holds 171 articles; show one by its id" in p.stderr
-    p = ng("show", "no-such-id", "--index", str(sample_index))
-    assert p.returncode == 1 and "no article with id or path" in p.stderr
+    p = newsgrep("show", str(wiki), "--index", str(sample_index), status=2)
+    assert "holds 171 articles; show one by its id" in p.err
+    p = newsgrep("show", "no-such-id", "--index", str(sample_index), status=1)
+    assert "no article with id or path" in p.err
 
 
 # --- the pager, as git runs it -------------------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_show_pages_with_less_frx_when_less_is_unset(sample_index: Path, tmp_path: Path) -> None:
     """In a terminal, show pipes the article into $NEWSGREP_PAGER with LESS=FRX (when LESS is unset)."""
     pytest.importorskip("pty")
@@ -87,33 +77,33 @@ def test_show_pages_with_less_frx_when_less_is_unset(sample_index: Path, tmp_pat
     assert "\x1b[" in text  # colour codes, which LESS=R(X) shows as colour
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert text.startswith("LESS=FRX\n") and "12,000 people flee Idlib" in text
-    p = ng("show", "corpus/seed/000_149819f5d793fd8c.txt", "--index", str(sample_index), "--no-pager",
-           env={"NEWSGREP_PAGER": str(pager)}, cwd=str(SAMPLE.parent))
-    assert p.returncode == 0 and "12,000 people flee Idlib" in p.stdout
+    seen.unlink()
+    p = newsgrep_process("show", "corpus/seed/000_149819f5d793fd8c.txt", "--index", str(sample_index), "--no-pager",
+                         env={"NEWSGREP_PAGER": str(pager)}, cwd=SAMPLE.parent)
+    assert "12,000 people flee Idlib" in p.out and not seen.exists()  # no pager
 
 
 # --- --batch ------------------------------------------------------------------------------------
 
+@pytest.mark.corpus
 def test_batch_skips_comments_heads_each_query_and_exits_2_on_a_bad_one(reuters_index: Path,
                                                                         tmp_path: Path) -> None:
     batch = tmp_path / "queries.tsv"
     batch.write_text("# coffee and cocoa\nq1\tcoffee Brazil\n\n  # indented comment\nq2\tzzqxyzzy\n"
                      "q3\t(cocoa OR\nq4\tcocoa\n")
-    p = ng("search", "--batch", str(batch), "--index", str(reuters_index), "-n", "2")
-    assert p.returncode == 2
-    assert "newsgrep: query q3: OR has nothing after it (column 8)" in p.stderr
-    heads = [line for line in p.stdout.splitlines() if line.startswith("== ")]
+    p = newsgrep("search", "--batch", str(batch), "--index", str(reuters_index), "-n", "2", status=2)
+    assert "newsgrep: query q3: OR has nothing after it (column 8)" in p.err
+    heads = [line for line in p.out.splitlines() if line.startswith("== ")]
     assert heads == ["== q1: coffee Brazil", "== q2: zzqxyzzy", "== q4: cocoa"]
-    q2 = p.stdout.split("== q2: zzqxyzzy\n")[1].split("== q4")[0]
+    q2 = p.out.split("== q2: zzqxyzzy\n")[1].split("== q4")[0]
     assert "(no matching article)" in q2
-    counts = ng("search", "--batch", str(batch), "--index", str(reuters_index), "-c")
-    assert counts.returncode == 2
-    rows = [line.split("\t") for line in counts.stdout.splitlines()]
+    counts = newsgrep("search", "--batch", str(batch), "--index", str(reuters_index), "-c", status=2)
+    rows = [line.split("\t") for line in counts.out.splitlines()]
     assert [r[0] for r in rows] == ["q1", "q2", "q4"] and rows[1][1] == "0"
     assert int(rows[0][1]) == api.count("coffee Brazil", str(reuters_index))
     ok = tmp_path / "ok.tsv"
     ok.write_text("a\tcoffee\nb\tzzqxyzzy\n")
-    assert ng("search", "--batch", str(ok), "--index", str(reuters_index), "--json").returncode == 0
+    assert newsgrep("search", "--batch", str(ok), "--index", str(reuters_index), "--json").json()
 
 
 # --- --dedup in every format ---------------------------------------------------------------------
@@ -135,64 +125,62 @@ def reprints(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ix
 
 
+@pytest.mark.corpus
 def test_dedup_is_visible_in_text_json_and_csv(reprints: Path) -> None:
     query = "Reprint"
     hits = list(api.search(query, str(reprints), SearchOptions(dedup=True, limit=None)).hits)
     grouped = [h for h in hits if h.duplicates]
     assert grouped and grouped[0].id.startswith("news/wire-") and len(hits) < 3
-    text = ng("search", query, "--dedup", "--index", str(reprints))
-    assert text.returncode == 0
+    text = newsgrep("search", query, "--dedup", "--index", str(reprints))
     assert any("near-duplicate" in line and all(d in line for d in grouped[0].duplicates or ())
-               for line in text.stdout.splitlines())
-    js = [json.loads(line)
-          for line in ng("search", query, "--dedup", "--json", "--index", str(reprints)).stdout.splitlines()]
+               for line in text.out.splitlines())
+    js = newsgrep("search", query, "--dedup", "--json", "--index", str(reprints)).json()
     assert any(sorted(r["duplicates"]) == sorted(grouped[0].duplicates or ()) for r in js)
-    rows = list(csv.reader(io.StringIO(ng("search", query, "--dedup", "--csv", "--index", str(reprints)).stdout)))
+    rows = list(csv.reader(io.StringIO(newsgrep("search", query, "--dedup", "--csv", "--index", str(reprints)).out)))
     assert rows[0][-1] == "duplicates"
     assert any(set(r[-1].split(";")) == set(grouped[0].duplicates or ()) for r in rows[1:])
-    count = ng("search", query, "--dedup", "-c", "--index", str(reprints))
-    assert int(count.stdout) == len(hits)
+    assert int(newsgrep("search", query, "--dedup", "-c", "--index", str(reprints)).out) == len(hits)
 
 
 # --- -l -0, --mentions, broken pipes --------------------------------------------------------------
 
+@pytest.mark.corpus
 def test_files_with_matches_and_null(bbc_index: Path) -> None:
-    lines = ng("search", "Yukos", "-l", "--index", str(bbc_index)).stdout.splitlines()
-    nul = ng("search", "Yukos", "-l", "-0", "--index", str(bbc_index)).stdout
+    lines = newsgrep("search", "Yukos", "-l", "--index", str(bbc_index)).out.splitlines()
+    nul = newsgrep("search", "Yukos", "-l", "-0", "--index", str(bbc_index)).out
     assert nul.endswith("\0") and nul.split("\0")[:-1] == lines and len(lines) == api.count("Yukos", str(bbc_index))
-    assert ng("search", "Yukos", "-l", "-c", "--index", str(bbc_index)).returncode == 2  # they exclude each other
+    newsgrep("search", "Yukos", "-l", "-c", "--index", str(bbc_index), status=2)  # they exclude each other
 
 
+@pytest.mark.corpus
 def test_mentions_count_what_kwic_lists(reuters_index: Path) -> None:
     ix = str(reuters_index)
-    kwic = ng("kwic", "coffee", "--json", "--index", ix).stdout.splitlines()
-    mentions = int(ng("search", "coffee", "-c", "--mentions", "--index", ix).stdout)
+    kwic = newsgrep("kwic", "coffee", "--json", "--index", ix).out.splitlines()
+    mentions = int(newsgrep("search", "coffee", "-c", "--mentions", "--index", ix).out)
     assert mentions == len(kwic) > api.count("coffee", ix)
-    tl = ng("timeline", "coffee", "--mentions", "--json", "--index", ix)
-    rows = [json.loads(line) for line in tl.stdout.splitlines()]
-    undated = int(tl.stderr.split()[1].replace(",", "")) if "undated" in tl.stderr else 0
+    tl = newsgrep("timeline", "coffee", "--mentions", "--json", "--index", ix)
+    rows = tl.json()
+    undated = int(tl.err.split()[1].replace(",", "")) if "undated" in tl.err else 0
     assert sum(r["count"] for r in rows) + undated == mentions
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_a_broken_pipe_exits_0(bbc_index: Path) -> None:
-    p = subprocess.run(f"{sys.executable} -m newsgrep search said -n 0 --index {bbc_index} | head -1",
-                       shell=True, capture_output=True, text=True, timeout=300,
-                       executable="/bin/bash", env={**os.environ, "PIPESTATUS_CHECK": "1"})
-    assert p.stdout.count("\n") == 1
-    status = subprocess.run(f"{sys.executable} -m newsgrep search said -n 0 --index {bbc_index} | head -1 >/dev/null;"
-                            " echo ${{PIPESTATUS[0]}}".replace("{{", "{").replace("}}", "}"),
-                            shell=True, capture_output=True, text=True, timeout=300, executable="/bin/bash")
-    assert status.stdout.strip() == "0" and "Traceback" not in status.stderr
+    # under pipefail the pipeline's status is newsgrep's own: 0 when head stops reading, nothing on stderr
+    p = run_process(" ".join(newsgrep_cmd("search", "said", "-n", "0", "--index", str(bbc_index))) + " | head -1",
+                    timeout=300)
+    assert p.out.count("\n") == 1 and p.err == ""
 
 
 # --- terminal layout -----------------------------------------------------------------------------
 
 def test_wrapped_snippets_keep_their_indent_and_words(sample_index: Path) -> None:
-    p = ng("search", "Idlib", "--color", "always", "-n", "1", "--index", str(sample_index),
-           env={"COLUMNS": "60"})
+    p = newsgrep("search", "Idlib", "--color", "always", "-n", "1", "--index", str(sample_index),
+                 env={"COLUMNS": "60"})
     import re
 
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", p.stdout)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", p.out)
     lines = [line for line in plain.splitlines() if line.strip()]
     assert all(len(line) <= 60 for line in lines)
     assert all(line.startswith("     ") for line in lines[1:])  # under the rank and title
@@ -200,6 +188,7 @@ def test_wrapped_snippets_keep_their_indent_and_words(sample_index: Path) -> Non
     assert all(w in words for line in lines[2:4] for w in re.findall(r"\w+", line))  # no word cut
 
 
+@pytest.mark.corpus
 def test_kwic_aligns_cjk_by_display_width(tmp_path: Path) -> None:
     from newsgrep.render.research import display_width
 
@@ -211,9 +200,9 @@ def test_kwic_aligns_cjk_by_display_width(tmp_path: Path) -> None:
         shutil.copy(pages / f"{name}.html.gz", d / f"{name}.html.gz")
     ix = str(tmp_path / "ix")
     assert api.build_index([str(d)], ix).ok
-    p = ng("kwic", "MBC OR SNS", "--width", "20", "--index", ix)
-    lines = p.stdout.splitlines()
-    assert len(lines) >= 3 and any(c > "\u1100" for c in p.stdout)
+    p = newsgrep("kwic", "MBC OR SNS", "--width", "20", "--index", ix)
+    lines = p.out.splitlines()
+    assert len(lines) >= 3 and any(c > "\u1100" for c in p.out)
     starts = set()
     for line in lines:
         for word in ("MBC", "SNS"):

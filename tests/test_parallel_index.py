@@ -20,6 +20,7 @@ def _results(ix: Path) -> list[list[tuple[str, float]]]:
                 for q in QUERIES]
 
 
+@pytest.mark.corpus
 def test_workers_build_the_same_ranking_as_one_process(tmp_path: Path) -> None:
     bbc = need_corpus("bbc")
     one = api.build_index([str(bbc)], str(tmp_path / "one"), jobs=1, exclude=["README.TXT", "SOURCE.md"])

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import need_corpus
+from conftest import need_corpus, run_process
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,6 +32,7 @@ def test_ndcg_is_computed_as_trec_eval_does() -> None:
     assert bench.reduce_query("p53-dependent (DNA) repair_x: 12,000?") == "p53 dependent DNA repair x 12 000"
 
 
+@pytest.mark.corpus
 def test_cranfield_conversion_keeps_every_document_and_grades() -> None:
     bench = _bench()
     coll = bench.load_cranfield(need_corpus("ir", "cranfield"))
@@ -44,15 +44,15 @@ def test_cranfield_conversion_keeps_every_document_and_grades() -> None:
     assert len(gains) == 1837 and sorted(set(gains)) == [0, 1, 2, 3, 4] and gains.count(0) == 225
 
 
+@pytest.mark.corpus
+@pytest.mark.subprocess
 def test_quick_benchmark_runs_end_to_end() -> None:
     need_corpus("ir", "scifact")
     systems = ["newsgrep"] + [s for s in ("bm25s", "tantivy") if importlib.util.find_spec(s)]
     before = (REPO / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "ranking.py"), "--quick",
-                           "--systems", ",".join(systems)],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    row = next(line for line in proc.stdout.splitlines() if line.startswith("| scifact (quick"))
+    out = run_process([sys.executable, str(REPO / "benchmarks" / "ranking.py"), "--quick",
+                       "--systems", ",".join(systems)], timeout=600).out
+    row = next(line for line in out.splitlines() if line.startswith("| scifact (quick"))
     scores = [float(cell.split()[0]) for cell in row.strip("|").split("|")[1:]]
     assert len(scores) == len(systems) and all(0 < s <= 1 for s in scores)
     assert scores[0] > 0.5  # newsgrep ranks the judged abstracts near the top of the slice

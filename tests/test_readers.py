@@ -40,6 +40,7 @@ def test_seed_title_skips_site_chrome() -> None:
     assert a.source == "seed"
 
 
+@pytest.mark.corpus
 def test_bbc_text_file() -> None:
     (a,) = read(need_corpus("bbc", "business", "001.txt"))
     assert a.title == "Ad sales boost Time Warner profit"
@@ -47,12 +48,14 @@ def test_bbc_text_file() -> None:
     assert a.source == "business" and a.date is None
 
 
+@pytest.mark.corpus
 def test_bbc_latin1_byte_reads_as_pound() -> None:
     (a,) = read(need_corpus("bbc", "sport", "199.txt"))
     assert "£15.8m" in a.body
     assert "\ufffd" not in a.body
 
 
+@pytest.mark.corpus
 def test_every_bbc_file_decodes_without_replacement_characters() -> None:
     bbc = need_corpus("bbc")
     files = sorted(bbc.glob("*/*.txt"))
@@ -73,6 +76,7 @@ def test_wikinews_csv_records() -> None:
     assert len({a.id for a in arts}) == 171
 
 
+@pytest.mark.corpus
 def test_scifact_jsonl_uses_own_ids(tmp_path: Path) -> None:
     src = need_corpus("ir", "scifact", "corpus.jsonl")
     lines = src.read_text(encoding="utf-8").splitlines()[:5]

@@ -8,15 +8,12 @@ import os
 import pickle
 import re
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import newsgrep, newsgrep_process
 from newsgrep import api
-from newsgrep.cli import cli
 from newsgrep.errors import UnsafeIndex
 from newsgrep.index.whoosh_compat import install
 from newsgrep.index.whoosh_compat.pickles import RestrictedUnpickler, safe_loads
@@ -79,6 +76,7 @@ def _rewrite_toc(ix: Path, schema: bytes | None = None, segments: bytes | None =
     toc.write_bytes(out.file.getvalue())
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("where", ["schema", "segments", "find_object", "legacy"])
 def test_crafted_index_is_refused_and_runs_nothing(tmp_path: Path, where: str) -> None:
     ix = _small_index(tmp_path)
@@ -96,38 +94,27 @@ def test_crafted_index_is_refused_and_runs_nothing(tmp_path: Path, where: str) -
     for args in (["search", "Idlib"], ["index", str(tmp_path / "c")], ["stats"],
                  ["search", "Idlib", "--json"]):
         # a fresh process, as a user would run it
-        proc = subprocess.run([sys.executable, "-m", "newsgrep", *args, "--index", str(ix)],
-                              capture_output=True, text=True, timeout=120)
+        err = newsgrep_process(*args, "--index", str(ix), timeout=120, status=2).err
         assert not marker.exists(), f"{where}: the crafted pickle ran a command ({args[0]})"
-        assert proc.returncode == 2, (where, args, proc.stderr)
-        assert "Traceback" not in proc.stderr
-        assert ("refused to open the index" in proc.stderr if where != "legacy"
-                else "damaged or was not written by newsgrep" in proc.stderr), proc.stderr
+        assert "Traceback" not in err
+        assert ("refused to open the index" in err if where != "legacy"
+                else "damaged or was not written by newsgrep" in err), err
 
 
-def test_refusal_message_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsgrep.cli import main
-
+def test_refusal_message_is_one_clear_line(tmp_path: Path) -> None:
     ix = _small_index(tmp_path)
     _rewrite_toc(ix, schema=pickle.dumps(_System("true"), 2))
-    with pytest.raises(SystemExit) as exit_info:
-        main(["search", "Idlib", "--index", str(ix)])
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2
+    err = newsgrep("search", "Idlib", "--index", str(ix), status=2).err
     assert err.count("\n") == 1 and "refused to open the index" in err and "system" in err
     assert "Traceback" not in err
 
 
-def test_damaged_toc_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsgrep.cli import main
-
+def test_damaged_toc_is_a_clear_error(tmp_path: Path) -> None:
     ix = _small_index(tmp_path)
     (toc,) = ix.glob("_articles_*.toc")
     toc.write_bytes(toc.read_bytes()[:40])
-    with pytest.raises(SystemExit) as exit_info:
-        main(["search", "Idlib", "--index", str(ix)])
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2 and "damaged" in err and "Traceback" not in err
+    err = newsgrep("search", "Idlib", "--index", str(ix), status=2).err
+    assert "damaged" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("module,name", [("os", "system"), ("posix", "system"),
@@ -192,17 +179,10 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ix
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
-    code = result.return_value if isinstance(result.return_value, int) else result.exit_code
-    return code, result.stdout, result.stderr
-
-
 @pytest.mark.parametrize("extra", [[], ["--color", "always"], ["--json"], ["--csv"], ["-l"],
                                    ["--color", "always", "-n", "0"]])
 def test_no_control_sequence_reaches_the_terminal(hostile_index: Path, extra: list[str]) -> None:
-    code, out, err = _run("search", "Idlib", "--index", str(hostile_index), *extra)
-    assert code == 0
+    _, out, err = newsgrep("search", "Idlib", "--index", str(hostile_index), *extra)
     text = SGR.sub("", out) if "always" in extra else out
     assert "\x1b" not in text, f"escape sequence in {extra} output: {text!r}"
     assert not BAD.search(text.replace("\r\n", "\n")), repr(text)
@@ -248,11 +228,7 @@ def test_rich_markup_in_article_text_is_printed_literally() -> None:
     assert "\x1b" not in out and "\x1b]8" not in buf.getvalue()
 
 
-def test_error_messages_are_stripped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsgrep.cli import main
-
+def test_error_messages_are_stripped(tmp_path: Path) -> None:
     bad = tmp_path / "no\x1b]52;c;ZXZpbA==\x07such"
-    with pytest.raises(SystemExit):
-        main(["index", str(bad), "--index", str(tmp_path / "ix")])
-    err = capsys.readouterr().err
+    err = newsgrep("index", str(bad), "--index", str(tmp_path / "ix"), status=2).err
     assert "no such file" in err and "\x1b" not in err and "\x07" not in err

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import pytest
+
+from conftest import REPO, run_process
 
 
+@pytest.mark.subprocess
 def test_quick_benchmark_measures_every_engine(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# r\n\n<!-- speed:start -->\nSTALE-TABLE\n<!-- speed:end -->\n\nafter\n")
     engines = "newsgrep,whoosh,sqlite"
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "speed.py"), "--quick", "--engines", engines,
-         "--work", str(tmp_path / "work"), "--results", str(results), "--repeat", "1"],
-        capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    rows = [line for line in proc.stdout.splitlines()
+    out = run_process([sys.executable, str(REPO / "benchmarks" / "speed.py"), "--quick", "--engines", engines,
+                       "--work", str(tmp_path / "work"), "--results", str(results), "--repeat", "1"], timeout=300).out
+    rows = [line for line in out.splitlines()
             if line.startswith("| sample |") and line.count("|") > 4]
     assert [r.split("|")[2].strip() for r in rows] == engines.split(",")
     for r in rows:

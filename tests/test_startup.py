@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+from conftest import REPO, run_process
 
 # What a piped search of plain words has no use for: the terminal renderer; Whoosh's query
 # parser, query objects, searcher and highlighter (newsgrep parses and scores on its own); the
@@ -32,21 +33,22 @@ def _loaded_after(args: list[str]) -> list[str]:
         f"sys.stderr.write(json.dumps([m for m in {NOT_NEEDED!r} if m in sys.modules "
         "and type(sys.modules[m]).__name__ != '_LazyModule']))\n"
     )
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                       timeout=120, check=False)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout  # it did search
-    return list(json.loads(p.stderr.strip().splitlines()[-1]))
+    p = run_process([sys.executable, "-c", code], cwd=REPO, timeout=120)
+    assert p.out  # it did search
+    return list(json.loads(p.err.strip().splitlines()[-1]))
 
 
+@pytest.mark.subprocess
 def test_piped_search_imports_only_what_it_needs(sample_index: Path) -> None:
     assert _loaded_after(["search", "Idlib", "-n", "10", "--index", str(sample_index)]) == []
 
 
+@pytest.mark.subprocess
 def test_piped_phrase_and_json_search_import_only_what_they_need(sample_index: Path) -> None:
     assert _loaded_after(["search", '"Russian attacks" Idlib', "--json", "--index", str(sample_index)]) == []
 
 
+@pytest.mark.subprocess
 def test_a_command_line_process_spares_its_last_collections(sample_index: Path) -> None:
     """The command line, as a process's entry point, moves its objects out of the collector's
     reach as it ends (the interpreter's final collections would find nothing to free); called
@@ -58,10 +60,9 @@ def test_a_command_line_process_spares_its_last_collections(sample_index: Path) 
             "atexit.register(lambda: sys.stderr.write(f'frozen {gc.get_freeze_count()}'))\n"
             f"sys.argv = ['newsgrep', 'search', 'Idlib', '--index', {str(sample_index)!r}]\n"
             "main()\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                       timeout=120, check=False)
-    assert p.returncode == 0 and "Idlib" in p.stdout, p.stderr
-    assert int(p.stderr.rsplit("frozen ", 1)[1]) > 10_000
+    p = run_process([sys.executable, "-c", code], cwd=REPO, timeout=120)
+    assert "Idlib" in p.out
+    assert int(p.err.rsplit("frozen ", 1)[1]) > 10_000
     from newsgrep.cli import main
 
     before = gc.get_freeze_count()

@@ -68,7 +68,15 @@ def test_a_unit_with_two_readings_is_filed_under_both() -> None:
 
 def test_glued_article_is_optional() -> None:
     assert same_name("ElBaradei", "Baradei") and same_name("alqaeda", "qaeda")
-    assert not same_name("Albania", "Bania") or distance("Albania", "Bania") > 0
+    assert same_name("Aljazeera", "Jazeera") and same_name("alshabaab", "shabaab")
+
+
+def test_a_word_that_merely_starts_with_al_is_not_a_glued_article() -> None:
+    assert not same_name("Albania", "Bania") and distance("Albania", "Bania") == float("inf")
+    assert not same_name("Algeria", "Geria")
+    ix = NameIndex.of(["albania", "bania", "elbaradei", "baradei"])
+    assert ix.variants("Bania") == ["bania"] and ix.variants("Albania") == ["albania"]
+    assert ix.variants("Baradei") == ["baradei", "elbaradei"]
 
 
 def test_name_index_finds_groups_not_look_alikes() -> None:
@@ -109,6 +117,9 @@ def _decoy_corpus(tmp_path: Path) -> Path:
         "mahmoud.txt": "Ramallah\n\nMahmoud Abbas spoke in Ramallah.",
         "decoy.txt": "Cabinet news\n\nThe minister Numan Kurtulmus met officials. Later, Marrat Smith, "
                      "a visiting economist, spoke about trade.",
+        "albania.txt": "Tirana\n\nAlbania votes.",
+        "bania.txt": "Village\n\nBania is a village.",
+        "baradei.txt": "Vienna\n\nMohamed ElBaradei spoke.",
     }
     for name, text in texts.items():
         (docs / name).write_text(text, encoding="utf-8")
@@ -124,6 +135,9 @@ def test_variants_on_a_corpus_with_look_alikes(tmp_path: Path) -> None:
     assert {h.id for h in api.search("Mahmud", ix, opts).hits} == {"news/mahmoud.txt"}
     found = api.search("Maarat al-Numan", ix, opts)
     assert {h.id for h in found.hits} == {"news/seed.txt"}
+    bania = api.search("Bania", ix, opts)
+    assert {h.id for h in bania.hits} == {"news/bania.txt"}  # not Al + Bania
+    assert {h.id for h in api.search("Baradei", ix, opts).hits} == {"news/baradei.txt"}  # a glued article
 
 
 def test_variants_on_the_sample_corpus(sample_index: Path) -> None:
@@ -134,6 +148,7 @@ def test_variants_on_the_sample_corpus(sample_index: Path) -> None:
     assert {w for w, _ in result.spellings} <= {"maarat", "maaret", "numan", "numaan", "marratinnuman"}
 
 
+@pytest.mark.corpus
 def test_variants_on_bbc(bbc_index: Path) -> None:
     ix = str(bbc_index)
     plain = api.count("Yuganskneftegaz", ix)
@@ -145,6 +160,7 @@ def test_variants_on_bbc(bbc_index: Path) -> None:
     assert {"mohammed", "mohammad", "muhammad"} <= spellings and "mahmoud" not in spellings
 
 
+@pytest.mark.corpus
 def test_variants_on_reuters(reuters_index: Path) -> None:
     result = api.search("Hussein", str(reuters_index), SearchOptions(limit=None, variants=True))
     spellings = {w for w, _ in result.spellings}

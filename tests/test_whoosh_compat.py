@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 import pickle
 import pkgutil
-import subprocess
 import sys
 
 import pytest
 
 import newsgrep.index  # noqa: F401  (installs the patches)
+from conftest import run_process
 from newsgrep.errors import NewsgrepError
 from newsgrep.index import whoosh_compat
 from newsgrep.index.whoosh_compat import lean, pickles
@@ -65,8 +65,9 @@ def test_a_patch_target_that_is_missing_is_an_error(monkeypatch: pytest.MonkeyPa
         pickles.install()
 
 
+@pytest.mark.subprocess
 def test_another_whoosh_version_is_refused() -> None:
     code = ("import whoosh; whoosh.__version__ = (2, 7, 4)\n"
             "try:\n    import newsgrep.index\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert "NewsgrepError" in p.stdout and "2.7.5" in p.stdout
+    out = run_process([sys.executable, "-c", code], timeout=60).out
+    assert "NewsgrepError" in out and "2.7.5" in out

@@ -6,8 +6,12 @@ import io
 import mmap
 import pickle
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import newsgrep.index  # noqa: F401  (installs the zero-copy reader)
+from conftest import SAMPLE
 from newsgrep.index.whoosh_compat.zerocopy import MemoryFile
 
 
@@ -39,8 +43,20 @@ def test_buffer_files_do_not_copy_the_segment(tmp_path: Path) -> None:
         view.release()
 
 
-def test_search_works_through_the_map(sample_index: Path) -> None:
+def test_search_works_through_the_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsgrep import api
 
-    hits = list(api.search("Idlib", str(sample_index)).hits)
+    ix = str(tmp_path / "ix")
+    assert api.build_index([str(SAMPLE / "seed")], ix).articles == 1
+    views: list[Any] = []
+    wrap = MemoryFile.__init__
+
+    def spy(self: MemoryFile, buf: Any) -> None:
+        views.append(buf)
+        wrap(self, buf)
+
+    monkeypatch.setattr(MemoryFile, "__init__", spy)
+    hits = list(api.search("Idlib", ix).hits)
     assert hits and hits[0].title.startswith("12,000 people flee Idlib")
+    # the segment's files were read as views of the memory-mapped file, not as copies
+    assert views and all(isinstance(v, memoryview) and isinstance(v.obj, mmap.mmap) for v in views)

@@ -20,6 +20,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 # Lucene's English stop set (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET), 33 words. It keeps words that
@@ -64,10 +65,31 @@ class AnalysisSettings:
     maxsize: int = 64                     # longer tokens are not indexed
 
     def describe(self) -> str:
-        """Say the settings in a short line (what an index records)."""
+        """Say the settings in a short line (what an index records), the stemmer's version with them."""
         stops = zlib.crc32(" ".join(sorted(self.stopwords)).encode())
         return (f"news3;tokens={self.tokens};stop={len(self.stopwords)}:{stops:08x};"
-                f"stem={self.stemmer};max={self.maxsize}")
+                f"stem={self.stemmer}{stemmer_version(self.stemmer)};max={self.maxsize}")
+
+
+# Words whose stems show the Snowball English algorithm's rules at work: PyStemmer says its own
+# version, not its algorithms', so an index records both that and what the algorithm makes of these.
+_PROBE = ("strikes generously happily organisations relational conditional hesitancy digitizer "
+          "radically vietnamization predication feudalism decisiveness hopefulness callousness "
+          "sensitivity electrical goodness revival allowance inference gyroscopic adjustable "
+          "replacement dependent adoption communism activate effective dying lying news skies "
+          "gently early only exceed succeed proceed generate communal arsenal past").split()
+
+
+@cache
+def stemmer_version(name: str | None) -> str:
+    """Return what decides a Snowball stemmer's stems: PyStemmer's version and a digest of the
+    stems it gives, so that an update that changes stems asks for a rebuild ("" without one)."""
+    if not name:
+        return ""
+    import Stemmer
+
+    stems = Stemmer.Stemmer(name).stemWords(_PROBE)
+    return f"@pystemmer-{Stemmer.version()}:{zlib.crc32(' '.join(stems).encode()):08x}"
 
 
 DEFAULT_ANALYSIS = AnalysisSettings()

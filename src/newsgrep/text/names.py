@@ -22,7 +22,9 @@ correspondences of those styles, at a small total cost:
   (Russian ё: Gorbachev, Gorbatschow) a little more, other pairs (Bashar/Bashir) more. A vowel
   present in one spelling only costs more again, and at the word's edges is not allowed (Hamid is
   not Hamida).
-- A glued Arabic article (al-, el-) is optional, at a cost.
+- A glued Arabic article (al-, el-) is optional, at a cost, when what follows it is a name by its
+  own evidence: three consonant units or more (ElBaradei, Baradei), or fewer spelled as only a
+  transliteration spells (q without u, kh, gh, dh, aa: AlQaeda, Qaeda). Albania is not Al + Bania.
 - The total may grow with the number of consonant units: a long name holds more evidence.
 
 The costs (Weights) were tuned on spelling groups collected from real news and the look-alike
@@ -80,6 +82,7 @@ _FINAL_H = re.compile(r"(?<=[aeiouy])h+$")                # Abdallah = Abdalla, 
 _ABD = re.compile(r"^abd[aeiou]l")                        # the article's vowel: Abdul-, Abdel-
 _ALLAH = re.compile(r"(?<=.)[aeiou]llah?$")               # Nasrallah, Nasrullah
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[^aeiouy]\w{3})")
+_TRANSLITERATED = re.compile(r"q(?!u)|kh|gh|dh|aa")      # spellings English words do not have
 _VOWEL_NORM = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"))
 _DOUBLE = re.compile(r"(.)\1+")
 
@@ -259,8 +262,12 @@ def _differences(fa: Form, fb: Form) -> dict[str, int] | None:
 
 
 def _without_article(word: str) -> str | None:
+    """Return a folded word without its glued article, or None when it has none."""
     w = fold(word)
-    return w[2:] if _GLUED_ARTICLE.match(w) else None
+    if not _GLUED_ARTICLE.match(w):
+        return None
+    bare = w[2:]
+    return bare if len(form(bare)[0]) >= 3 or _TRANSLITERATED.search(bare) else None
 
 
 def differences(a: str, b: str) -> list[tuple[dict[str, int], int]]:
@@ -332,8 +339,9 @@ class NameIndex:
             if not word or word[0].isdigit():
                 continue
             found = _keys(word)
-            if _GLUED_ARTICLE.match(word):
-                found += _keys(word[2:])
+            bare = _without_article(word) if _GLUED_ARTICLE.match(word) else None
+            if bare:
+                found += _keys(bare)
             for key in found:
                 if len(key) < MIN_SKELETON:
                     continue

@@ -498,7 +498,6 @@ def collocates(query: str, window: int, min_count: int, index: str | None, since
     """
     from newsgrep import api
     from newsgrep.render import wordlists
-    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
@@ -507,16 +506,7 @@ def collocates(query: str, window: int, min_count: int, index: str | None, since
     filters = wordlists.describe_filters(since, until, source, any_terms, variants)
     if not got.mentions:
         return _no_match(index, options, cluster)
-    if plot:
-        from newsgrep.render.plot import collocates_figure
-
-        collocates_figure(got, plot, filters)
-    if fmt != "text":
-        wordlists.write_records(got.rows, wordlists.COLLOCATE_KEYS, fmt, sys.stdout)
-    else:
-        wordlists.word_table(got.rows, wordlists.COLLOCATE_KEYS, wordlists.collocates_caption(got, filters),
-                             Output(sys.stdout, color))
-    return EXIT_MATCH if got.rows else EXIT_NO_MATCH
+    return _word_list(got, "collocates", filters, fmt, plot, color)
 
 
 @cli.command()
@@ -537,7 +527,6 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
     """
     from newsgrep import api
     from newsgrep.render import wordlists
-    from newsgrep.render.output import Output
 
     fmt = _format(as_json, as_csv)
     _plot_format(plot)
@@ -547,15 +536,25 @@ def keywords(query: str, against: str | None, both: bool, min_count: int, index:
     filters = wordlists.describe_filters(since, until, source, any_terms, variants)
     if not got.articles:
         return _no_match(index, options, cluster)
-    if plot:
-        from newsgrep.render.plot import keywords_figure
+    return _word_list(got, "keywords", filters, fmt, plot, color)
 
-        keywords_figure(got, plot, filters)
+
+def _word_list(got: Any, kind: str, filters: str, fmt: str, plot: str | None, color: str) -> int:
+    """Draw the figure when asked, and write a scored word list (collocates or keywords)."""
+    from newsgrep.render import wordlists
+    from newsgrep.render.output import Output
+
+    collocates = kind == "collocates"
+    if plot:
+        from newsgrep.render import plot as figures
+
+        (figures.collocates_figure if collocates else figures.keywords_figure)(got, plot, filters)
+    keys = wordlists.COLLOCATE_KEYS if collocates else wordlists.KEYWORD_KEYS
     if fmt != "text":
-        wordlists.write_records(got.rows, wordlists.KEYWORD_KEYS, fmt, sys.stdout)
+        wordlists.write_records(got.rows, keys, fmt, sys.stdout)
     else:
-        wordlists.word_table(got.rows, wordlists.KEYWORD_KEYS, wordlists.keywords_caption(got, filters),
-                             Output(sys.stdout, color))
+        caption = (wordlists.collocates_caption if collocates else wordlists.keywords_caption)(got, filters)
+        wordlists.word_table(got.rows, keys, caption, Output(sys.stdout, color))
     return EXIT_MATCH if got.rows else EXIT_NO_MATCH
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import ANY, SAMPLE, newsgrep
 from newsgrep import api
 from newsgrep.cli import main
 from newsgrep.errors import IndexMissing
@@ -24,17 +24,22 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def ng(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run a command line through main(); return its exit status, stdout and stderr."""
+def ng() -> Run:
+    """Run a command line through the suite's harness (conftest.newsgrep); return its exit status,
+    stdout and stderr, which each test checks (an internal error fails at once)."""
 
     def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exit_:
-            main(list(args))
-        out, err = capsys.readouterr()
-        code = exit_.value.code
-        return (code if isinstance(code, int) else 0), out, err
+        ran = newsgrep(*args, status=ANY, input=_stdin())
+        return ran.status, ran.out, ran.err
 
     return run
+
+
+def _stdin() -> str | None:
+    """What a test put on stdin (monkeypatched), for the harness to feed the command line."""
+    import sys
+
+    return sys.stdin.getvalue() if isinstance(sys.stdin, io.StringIO) else None
 
 
 def _one_error_line(err: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import Stemmer
 
-from conftest import REPO, need_corpus
+from conftest import ANY, REPO, need_corpus, newsgrep_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
@@ -186,11 +186,9 @@ def test_title_query_on_derived_title_lists_the_title_once(reuters_one: tuple[Pa
 # --- symbols, & words, explain ------------------------------------------------------------------------
 
 def _cli(*args: str) -> tuple[int, str, str]:
-    import subprocess
-    import sys
-
-    p = subprocess.run([sys.executable, "-m", "newsgrep", *args], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
+    """Run a real newsgrep process (stderr as a user sees it) through the suite's harness."""
+    ran = newsgrep_process(*args, status=ANY)
+    return ran.status, ran.out, ran.err
 
 
 @pytest.mark.parametrize("query, shown, symbols", [

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from conftest import need_corpus
+from conftest import need_corpus, newsgrep
 from newsgrep.ingest.readers import kind_of, read_articles
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.models import Article
@@ -55,16 +53,12 @@ def test_month_only_header_date_and_its_publication() -> None:
 
 
 def test_error_stub_is_an_empty_record_without_error_exit(tmp_path: Path) -> None:
-    from newsgrep.cli import cli
-
     src = need_corpus("formats", "lexisnexis-html", "tmplugin_lexisnexis_test_copyright_error.html")
     raw = src.read_text(encoding="utf-8", errors="replace")
     stubs = len(re.findall(r"We are sorry but there is an error in this document", raw))
     assert stubs == 1
     (tmp_path / "nexis").mkdir()
     (tmp_path / "nexis" / src.name).write_bytes(src.read_bytes())
-    result = CliRunner().invoke(cli, ["index", str(tmp_path / "nexis"), "--index", str(tmp_path / "ix")],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "could not export this document" in result.output
-    assert f"{stubs} record with no title and no text" in result.output
+    ran = newsgrep("index", str(tmp_path / "nexis"), "--index", str(tmp_path / "ix"))
+    assert "could not export this document" in ran.err
+    assert f"{stubs} record with no title and no text" in ran.err

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, cli_run, need_corpus
+from conftest import SAMPLE, need_corpus, newsgrep
 from newsgrep import api
 
 # Reuters-21578 files around the cut weeks of March 1987: 000-001 run from 26 February to
@@ -57,6 +57,12 @@ def reuters_march(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     report = api.build_index([str(f) for f in files], str(ix))
     assert report.articles > 3000
     return ix, files
+
+
+def cli_run(args: list[str], status: int = 0) -> tuple[int, str]:
+    """Run a command line through the suite's harness, which fails unless it exits with ``status``."""
+    ran = newsgrep(*args, status=status)
+    return ran.status, ran.out
 
 
 def _json_rows(args: list[str]) -> tuple[int, list[dict[str, object]]]:

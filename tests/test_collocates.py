@@ -35,6 +35,8 @@ from wordcount_reference import (
 from conftest import need_corpus, newsgrep, newsgrep_process
 from newsgrep import api
 
+pytestmark = pytest.mark.corpus  # BBC and Reuters-21578, counted from the raw files
+
 TOPICS = ("politics", "tech")
 FIRST = 150  # files of each topic: small indexes, quick tests
 

@@ -15,6 +15,8 @@ from newsgrep.ingest.readers import kind_of, read_articles, sniff
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.models import Article
 
+pytestmark = pytest.mark.corpus  # every shared export sample, renamed
+
 
 def _samples() -> list[Path]:
     from conftest import CORPORA

@@ -7,10 +7,14 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import need_corpus, newsgrep
 from newsgrep.ingest.readers import kind_of, read_articles
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.models import Article
+
+pytestmark = pytest.mark.corpus  # BBC, Cranfield and saved pages
 
 
 def _read(path: Path) -> tuple[list[Article], list[str]]:

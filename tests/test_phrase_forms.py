@@ -23,6 +23,8 @@ from conftest import ANY, REPO, need_corpus, newsgrep_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
+pytestmark = [pytest.mark.corpus, pytest.mark.subprocess]  # Reuters-21578; real newsgrep processes
+
 # DESIGN.md: numbers keep inner . and , ; words keep inner apostrophes and &; other punctuation splits
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’ʼ&]\w+)*")
 _STOP = frozenset("a an and are as at be but by for if in into is it no not of on or such that the their "

@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import need_corpus, newsgrep
 from newsgrep.ingest.readers import kind_of, read_articles
 from newsgrep.ingest.readers.base import FileContext
 from newsgrep.models import Article
+
+pytestmark = pytest.mark.corpus  # the shared export samples, indexed
 
 ONE_FORM = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d(?:T\d\d:\d\d:\d\dZ)?)?)?$")
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December")

@@ -17,6 +17,8 @@ import pytest
 from conftest import SAMPLE, need_corpus, newsgrep
 from newsgrep import api
 
+pytestmark = pytest.mark.corpus  # Reuters-21578 and BBC indexes
+
 # Reuters-21578 files around the cut weeks of March 1987: 000-001 run from 26 February to
 # 5 March, 011-012 from 30 March to 3 April, so both weeks that --since 1987-03-01 --until
 # 1987-03-31 cut (W09, from 23 February; W14, to 5 April) hold articles on both sides of the cut.

@@ -28,19 +28,24 @@ def describe_filters(since: str | None, until: str | None, source: str | None, a
     return ", ".join(parts)
 
 
+def _n(count: int, noun: str) -> str:
+    """Write a count with its noun, singular for one: "1 article", "2,225 articles"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def collocates_caption(c: Collocates, filters: str = "") -> str:
     """Say what a collocate list counted."""
-    where = f"{c.corpus_articles:,} articles{f' ({filters})' if filters else ''}, {c.corpus_size:,} words"
-    return (f"{c.mentions:,} mentions of {one_line(c.query)} in {c.articles:,} articles; "
-            f"{c.window} words each side: {c.window_size:,} words in the windows; corpus: {where}")
+    where = f"{_n(c.corpus_articles, 'article')}{f' ({filters})' if filters else ''}, {_n(c.corpus_size, 'word')}"
+    return (f"{_n(c.mentions, 'mention')} of {one_line(c.query)} in {_n(c.articles, 'article')}; "
+            f"{_n(c.window, 'word')} each side: {_n(c.window_size, 'word')} in the windows; corpus: {where}")
 
 
 def keywords_caption(k: Keywords, filters: str = "") -> str:
     """Say what a keyword list compared."""
-    ref = f"the {k.reference_articles:,} articles matching {one_line(k.against)}" if k.against else \
-        f"the other {k.reference_articles:,} articles"
-    return (f"{k.articles:,} articles matching {one_line(k.query)} ({k.size:,} words) against {ref} "
-            f"({k.reference_size:,} words){f'; {filters}' if filters else ''}")
+    ref = f"the {_n(k.reference_articles, 'article')} matching {one_line(k.against)}" if k.against else \
+        f"the other {_n(k.reference_articles, 'article')}"
+    return (f"{_n(k.articles, 'article')} matching {one_line(k.query)} ({_n(k.size, 'word')}) against {ref} "
+            f"({_n(k.reference_size, 'word')}){f'; {filters}' if filters else ''}")
 
 
 def write_records(rows: Any, keys: tuple[str, ...], fmt: str, out: IO[str]) -> None:

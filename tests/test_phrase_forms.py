@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import Stemmer
 
-from conftest import ANY, REPO, need_corpus, newsgrep_process
+from conftest import ANY, REPO, need_corpus, newsgrep, newsgrep_process
 from newsgrep import api
 from newsgrep.api import SearchOptions
 
@@ -234,3 +234,17 @@ def test_jsonl_keys_unchanged_by_derived_titles(reuters_one: tuple[Path, list[di
     assert code == 0
     assert list(json.loads(out)) == ["id", "path", "title", "body", "date", "source", "url", "author", "lang",
                                      "extra"]
+
+
+@pytest.mark.parametrize("query", ['author:"j* smith"', 'author:zz*', 'source:"zz* seed"', 'source:"se*"',
+                                   'title:"zzq* idlib"', '"zzq* idlib"', 'author:"smith~"', 'source:"seed~"'])
+def test_wildcards_and_fuzzy_words_in_every_field_phrase(sample_index: Path, query: str) -> None:
+    """A wildcard or fuzzy word in a phrase of any field, matching words or none, is an answer
+    (in source: and author:, whose terms are written forms), never an internal error."""
+    ran = newsgrep("search", query, "-c", "--index", str(sample_index), status=ANY)
+    assert ran.status in (0, 1) and ran.err == ""
+    seed = sum(1 for p in (REPO / "corpus" / "seed").glob("*.txt"))
+    if query == 'source:"se*"':
+        assert ran.out == f"{seed}\n"
+    elif "zz" in query or "smith" in query or "j*" in query:
+        assert ran.out == "0\n"

@@ -240,7 +240,10 @@ class Evaluator:
             acc: dict[int, float] = {}
             get = acc.get
             # a stopword of a phrase is counted from its written form, in the field's lengths
-            source, words = (f, node.terms) if node.terms else (node.wfields[i], node.written or ())
+            if node.terms:
+                source, words = f, node.terms
+            else:  # a stopword's written form, or nothing (a wildcard that matched no word)
+                source, words = (node.wfields[i], node.written or ()) if i < len(node.wfields) else (f, ())
             for t in words:
                 bt = t.encode("utf-8")
                 if not seg.has(source, bt):

@@ -23,6 +23,7 @@ from typing import Any
 from newsgrep.errors import QueryError
 from newsgrep.index.query import ranking
 from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Match, Seq, Terms
+from newsgrep.index.query.parse import read_word
 from newsgrep.index.query.ranking import RankingParams
 from newsgrep.index.query.schema import SEARCH_FIELDS, TITLE_FIELDS, WRITTEN_FIELDS
 from newsgrep.index.query.syntax import Bool, DateRange, Fuzzy, Node, Pattern, Phrase, Word
@@ -32,7 +33,7 @@ from newsgrep.text.names import ARTICLES, NameIndex
 NAME_GAP = 2  # the words of a name: each at most this many positions after the one before
 _PATTERN_CHARS = re.compile(r"^[\w*?]+(?:&[\w*?]+)*$", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
-_FUZZY_WORD = re.compile(r"^(.*[^~])~(\d*)$")
+_FUZZY_END = re.compile(r"[^~]~\d*$")  # a phrase's word written as a fuzzy one: word~, word~2
 _EDGE = re.compile(r"^[^\w*?]+|[^\w*?~]+$")  # punctuation around a word of a phrase
 _SYMBOLS = set("#@%&+=<>|^$€£¥©®°§")
 NOTES = logging.getLogger("newsgrep.notes")  # how a query was read, when it is not as typed
@@ -139,7 +140,7 @@ class Binder:
         if isinstance(node, DateRange):
             return Dates(node.start, node.end, node.text)
         if isinstance(node, Word):
-            return self._word(node.text, node.field, node.col)
+            return self._word(node.text, node.field)
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, Pattern):
@@ -182,9 +183,28 @@ class Binder:
             return (field,), (WRITTEN_FIELDS[field],)
         return (field,), (field,)  # source, author: their terms are written forms
 
-    def _word(self, text: str, field: str | None, col: int) -> Bound | None:
-        self._check_symbols(text, self.analyzer.tokens(text))
-        return self._words(text, field, None, label=text)
+    def _word(self, text: str, field: str | None) -> Bound | None:
+        """An unquoted word: its stopwords dropped but keeping their places (a hyphenated word is
+        a phrase of its other parts)."""
+        tokens = list(self.analyzer.tokens(text))
+        self._check_symbols(text, tokens)
+        fields, wfields = self._fields(field)
+        written_field = fields == wfields
+        kept = [t for t in tokens if (t.written if written_field else t.term)]
+        if not kept:
+            return None
+        if self.variants and field is None:
+            if len(kept) == 1:
+                return self._variant(kept[0].written, text)
+            return self._name(text, None)
+        kind = "word" if field is None else "field"
+        parts = [self.terms(fields, [t.written if written_field else t.term or ""],
+                            t.written if written_field else text[t.start:t.end], kind=kind)
+                 for t in kept]
+        if len(parts) == 1:
+            return parts[0]
+        first = kept[0].pos
+        return Seq(tuple(parts), tuple(t.pos - first for t in kept), None, text)
 
     def _check_symbols(self, text: str, tokens: Iterable[Any]) -> None:
         """Note a word whose analysis drops symbols that may carry meaning (C++, C#, 5%)."""
@@ -219,16 +239,12 @@ class Binder:
         for chunk in node.text.split():
             word = _EDGE.sub("", chunk)
             col = node.col + 1 + node.text.find(chunk)
-            fuzzy = _FUZZY_WORD.match(word)
-            if word and ("*" in word or "?" in word):
-                if fuzzy:
-                    raise QueryError(f"a word cannot be both a wildcard and fuzzy (column {col})")
-                parts.append(self._pattern(Pattern(word, node.field, col)))
-            elif word and fuzzy:
-                dist = fuzzy[2] or "1"
-                if dist not in ("1", "2"):
-                    raise QueryError(f"a fuzzy word takes ~1 or ~2 edits, not ~{dist} (column {col})")
-                parts.append(self._fuzzy(Fuzzy(fuzzy[1], int(dist), node.field, col)))
+            special = "*" in word or "?" in word or _FUZZY_END.search(word)
+            read = read_word(word, node.field, col) if special else None
+            if isinstance(read, Pattern):
+                parts.append(self._pattern(read))
+            elif isinstance(read, Fuzzy):
+                parts.append(self._fuzzy(read))
             else:
                 tokens = list(self.analyzer.tokens(chunk))
                 self._check_symbols(chunk, tokens)
@@ -259,25 +275,6 @@ class Binder:
         return Terms(fields, (), written, ranking.idf(p, n, df), tuple(ranking.idf(p, n, d) for d in per_field),
                      written=(written,), wfields=wfields, kind="stopword")
 
-    def _words(self, text: str, field: str | None, slop: int | None, label: str) -> Bound | None:
-        fields, wfields = self._fields(field)
-        tokens = list(self.analyzer.tokens(text))
-        written_field = fields == wfields
-        kept = [t for t in tokens if (t.written if written_field else t.term)]
-        if not kept:
-            return None
-        if self.variants and field is None:
-            if len(kept) == 1:
-                return self._variant(kept[0].written, label)
-            return self._name(text, slop)
-        kind = "word" if field is None else "field"
-        parts = [self.terms(fields, [t.written if written_field else t.term or ""],
-                            t.written if written_field else text[t.start:t.end], kind=kind)
-                 for t in kept]
-        if len(parts) == 1:
-            return parts[0]
-        first = kept[0].pos
-        return Seq(tuple(parts), tuple(t.pos - first for t in kept), slop, label)
 
     def _stems(self, written: Iterable[str]) -> list[str]:
         term = self.analyzer.term

@@ -248,6 +248,12 @@ def _group(items: list[tuple[str, Node]]) -> Node:
     return Bool(must, should, must_not)
 
 
+def read_word(text: str, field: str | None, col: int) -> Node:
+    """Read one word as the query language does (a wildcard, a fuzzy word, a plain word, or an
+    error): what a phrase's words are read with too."""
+    return _word(_Tok("WORD", col, text), field)
+
+
 def _word(tok: _Tok, field: str | None) -> Node:
     text, col = tok.text, tok.col
     if field == "date":

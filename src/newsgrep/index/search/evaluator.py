@@ -31,7 +31,6 @@ from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Every, Exact, M
 from newsgrep.index.query.ranking import RankingParams
 from newsgrep.index.whoosh_compat.numeric import date_range_terms
 from newsgrep.index.whoosh_compat.w3 import SegmentPostings
-from newsgrep.text.analysis import Analyzer
 
 Scores = dict[int, float]
 Settle = Callable[[int], "float | None"]
@@ -56,10 +55,9 @@ def _intersection(a: Scores, b: Scores) -> Scores:
 class Evaluator:
     """Scores bound queries over the segments of one index (or one shard)."""
 
-    def __init__(self, reader: Any, params: RankingParams, analyzer: Analyzer) -> None:
+    def __init__(self, reader: Any, params: RankingParams) -> None:
         self.reader = reader
         self.params = params
-        self.analyzer = analyzer
         pairs = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
         # an index without a segment (a shard no article went to) has Whoosh's EmptyReader
         self.segments = [SegmentPostings(r, offset) for r, offset in pairs if r.doc_count_all()]

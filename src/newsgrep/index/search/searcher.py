@@ -114,7 +114,7 @@ class Searcher:
         # would read the folder's table of contents again, which a rebuild may have swapped.
         self.analysis = index_analysis(self.reader.schema)
         self.analyzer = Analyzer(self.analysis)
-        self.evaluator = Evaluator(self.reader, params, self.analyzer)
+        self.evaluator = Evaluator(self.reader, params)
         self._columns: dict[str, Any] = {}
 
     def close(self) -> None:
@@ -179,10 +179,6 @@ class Searcher:
     def matching(self, bound: BoundQuery) -> list[int]:
         """Return the numbers of every matching document, in index order."""
         return sorted(self.evaluator.scores(bound))
-
-    def count(self, bound: BoundQuery) -> int:
-        """Count every matching article."""
-        return len(self.evaluator.scores(bound))
 
     def ranked(self, bound: BoundQuery, limit: int | None, sort: str = "relevance",
                scores: dict[int, float] | None = None) -> list[Ranked]:

@@ -227,16 +227,22 @@ class ShardedIndex:
     def __init__(self, index_dir: Path, shards: int | None, params: RankingParams = DEFAULT_RANKING,
                  analysis: AnalysisSettings = DEFAULT_ANALYSIS, mapper: Mapper = local_map) -> None:
         from newsgrep.index.query.schema import analysis_settings
-        from newsgrep.index.store.opening import await_swap, check_current
+        from newsgrep.index.store.opening import check_current, during_swap
 
         self.index_dir = index_dir
         # shards None: an ordinary index, which is its only shard (searched on a cluster's worker)
         self.shards = shards or 0  # the manifest's count; 0 for an ordinary index
         self.dirs = [str(d) for d in shard_dirs(index_dir, shards)] if shards else [str(index_dir)]
         self.params, self.analysis, self.map = params, analysis, mapper
-        await_swap(index_dir)  # a rebuild's swap under way waited for, one cut in half finished
-        check_current(index_dir, analysis_settings(analysis))
-        self.local = [shard_searcher(d, params, analysis) for d in self.dirs]  # statistics, stored fields
+        settings = analysis_settings(analysis)
+
+        def open_shards(folder: Path) -> list[Searcher]:
+            check_current(folder, settings)
+            return [shard_searcher(d, params, analysis) for d in self.dirs]
+
+        # a rebuild's swap under way waited for (one cut in half finished), and the shards opened
+        # again when a swap happens while they open: statistics and stored fields are read here
+        self.local = during_swap(index_dir, open_shards)
         # searched here, each shard is the one just opened until close(), even if a rebuild
         # swaps its folder meanwhile (a search goes on with what it opened, as one index does)
         self._pinned = [(d, params, analysis) for d in self.dirs] if mapper is local_map else []

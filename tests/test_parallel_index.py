@@ -65,9 +65,9 @@ def test_workers_resolve_id_collisions_and_updates_like_one_process(tmp_path: Pa
 @pytest.mark.parametrize("exports", [4, 1])
 def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    exports: int) -> None:
-    """Four big export files are shared out; one big file is written by one worker process (its
-    fast segment writer), with the same articles, skips and scores as one process."""
-    from newsgrep.index.write import parallel
+    """Four big export files, or one, are shared out to the worker processes by records, with
+    the same articles, skips and scores as one process."""
+    from newsgrep.index.write import pipeline
 
     data = tmp_path / "data"
     _write_records(data, 80)
@@ -77,13 +77,18 @@ def test_a_few_big_files_are_shared_out_to_workers(tmp_path: Path, monkeypatch: 
     for k in range(exports):  # export files of the records of 20 (or all 80) files each
         (few / f"export{k}.jsonl").write_text("".join(
             (data / f"f{n:03d}.jsonl").read_text() for n in range(k * per, k * per + per)))
-    monkeypatch.setattr(parallel, "MIN_BYTES", 1)
-    monkeypatch.setattr(parallel, "TASK_BYTES", 1)
-    used = []
-    real = parallel.apply_parallel
-    monkeypatch.setattr(parallel, "apply_parallel", lambda *a, **k: used.append(1) or real(*a, **k))
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 7)  # each file's records go to both workers
+    used: list[int] = []
+    real = pipeline.Workers.send
+
+    def send(self: pipeline.Workers, articles: list) -> None:  # type: ignore[type-arg]
+        used.append(self.turn)
+        real(self, articles)
+
+    monkeypatch.setattr(pipeline.Workers, "send", send)
     reports = {j: api.build_index([str(few)], str(tmp_path / f"ix{j}"), jobs=j) for j in (1, 2)}
-    assert used == [1]
+    assert set(used) == {0, 1}  # jobs=2 only; jobs=1 writes in this process
     assert reports[1].articles == reports[2].articles == 238
     assert [s.message for s in reports[1].skipped] == [s.message for s in reports[2].skipped]
     ranked = [[(h.id, h.score) for h in api.search("harbour day", str(tmp_path / f"ix{j}"),

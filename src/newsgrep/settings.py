@@ -7,7 +7,8 @@ error that names the variable (exit 2), never an internal error.
     NEWSGREP_CLUSTER_KEEP           seconds a kept Dask client waits for its next call (600; 0: none)
     NEWSGREP_CLUSTER_TIMEOUT        seconds to reach a cluster's workers (10)
     NEWSGREP_CLUSTER_TASK_TIMEOUT   seconds a cluster round may take (3600)
-    NEWSGREP_COMMIT_DOCS            articles between two durable commits of `index` (20000)
+    NEWSGREP_COMMIT_DOCS            articles between two durable commits of `index` (10000)
+    NEWSGREP_COMMIT_SECONDS         seconds between two durable commits of `index` (10)
     NEWSGREP_COMMIT_BYTES           bytes of text between two durable commits of `index` (128 MiB)
     NEWSGREP_LOCK_TIMEOUT           seconds `index`/`remove` wait for another run's lock (600)
 """
@@ -85,7 +86,12 @@ def cluster_task_timeout() -> float:
 
 def commit_docs() -> int:
     """Return how many articles `index` writes between two durable commits: $NEWSGREP_COMMIT_DOCS."""
-    return _count("NEWSGREP_COMMIT_DOCS", 20000, "articles between two commits")
+    return _count("NEWSGREP_COMMIT_DOCS", 10000, "articles between two commits")
+
+
+def commit_seconds() -> float:
+    """Return the seconds `index` works at most between two durable commits: $NEWSGREP_COMMIT_SECONDS."""
+    return _seconds("NEWSGREP_COMMIT_SECONDS", 10.0, "the time between two commits", zero=False)
 
 
 def commit_bytes() -> int:
@@ -104,5 +110,6 @@ def check() -> None:
     cluster_timeout()
     cluster_task_timeout()
     commit_docs()
+    commit_seconds()
     commit_bytes()
     lock_timeout()

@@ -22,6 +22,12 @@ class FileRecord:
     size: int
     articles: int
     options: str = ""  # the reading options it was read with (--map): a change reads it again
+    done: int = -1     # read whole (-1), or in part: its first ``done`` articles are committed
+
+    @property
+    def partial(self) -> bool:
+        """Tell whether a run was stopped inside this file (its next run reads on from ``done``)."""
+        return self.done >= 0
 
 
 class Catalog:
@@ -51,6 +57,8 @@ class Catalog:
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
             if "options" not in columns:  # a catalog from before reading options were kept
                 self.db.execute("ALTER TABLE files ADD COLUMN options TEXT NOT NULL DEFAULT ''")
+            if "done" not in columns:  # a catalog from before commits inside a file
+                self.db.execute("ALTER TABLE files ADD COLUMN done INTEGER NOT NULL DEFAULT -1")
         except sqlite3.Error as exc:
             raise NewsgrepError(f"cannot open the index catalog {path}: {exc}") from exc
 
@@ -83,7 +91,7 @@ class Catalog:
         """Return the recorded files at or below a path."""
         prefix = root.rstrip(os.sep) + os.sep
         rows = self.db.execute(
-            "SELECT path, root, mtime_ns, size, articles, options FROM files "
+            "SELECT path, root, mtime_ns, size, articles, options, done FROM files "
             "WHERE path = ? OR substr(path, 1, ?) = ?", (root, len(prefix), prefix))
         return {r[0]: FileRecord(*r) for r in rows}
 
@@ -95,9 +103,9 @@ class Catalog:
         """Record files as indexed and forget files that are gone."""
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles, options) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(f.path, f.root, f.mtime_ns, f.size, f.articles, f.options) for f in files])
+                "INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles, options, done) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(f.path, f.root, f.mtime_ns, f.size, f.articles, f.options, f.done) for f in files])
             self.db.executemany("DELETE FROM files WHERE path = ?", [(g,) for g in gone])
 
     def clear_files(self) -> None:

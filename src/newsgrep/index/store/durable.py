@@ -114,38 +114,41 @@ def recover(index_dir: Path) -> None:
 
 
 def reconcile(indexes: list[Any], catalog: Any) -> int:
-    """Record files whose articles are committed in Whoosh but missing from the catalog.
+    """Make the catalog agree with the articles committed in Whoosh; return the files mended.
 
-    A run killed between a Whoosh commit and the catalog update leaves such articles (in a
-    sharded index, also a run killed between the shards' commits). They are recorded with an
+    A run killed between a Whoosh commit and the catalog update leaves articles the catalog does
+    not know of (in a sharded index, also a run killed between the shards' commits), or more
+    articles of a file read in part than its record says. Such files are recorded with an
     impossible modification time, so that the next run reads them again and replaces them in
-    every shard (rather than adding them twice). Return how many files were recorded.
+    every shard (rather than adding them twice or reading on from the wrong article).
     """
     db = catalog.db
     (recorded,) = db.execute("SELECT COALESCE(SUM(articles), 0) FROM files").fetchone()
     if sum(ix.doc_count() for ix in indexes) == recorded:
         return 0
-    known = {r[0] for r in db.execute("SELECT path FROM files")}
+    known = {path: (n, root) for path, n, root in db.execute("SELECT path, articles, root FROM files")}
     roots = sorted({r[0] for r in db.execute("SELECT DISTINCT root FROM files")}, key=len,
                    reverse=True)
-    missing: dict[str, tuple[str, int]] = {}
+    live: dict[str, int] = {}
     for ix in indexes:
         with ix.searcher() as searcher:
             for term in list(searcher.reader().lexicon("path")):
                 path = term.decode("utf-8") if isinstance(term, bytes) else term
-                if path in known:
-                    continue
-                live = sum(1 for _ in searcher.document_numbers(path=path))
-                if live:
-                    root = next((r for r in roots
-                                 if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), path)
-                    missing[path] = (root, missing.get(path, (root, 0))[1] + live)
-    if missing:
+                n = sum(1 for _ in searcher.document_numbers(path=path))
+                if n:
+                    live[path] = live.get(path, 0) + n
+    wrong = {p: n for p, n in live.items() if p not in known or known[p][0] != n}
+    if wrong:
+        def root_of(path: str) -> str:
+            if path in known:
+                return str(known[path][1])
+            return next((r for r in roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)), path)
+
         with catalog.transaction():
-            db.executemany("INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles) "
-                           "VALUES (?, ?, -1, -1, ?)",
-                           [(p, root, n) for p, (root, n) in missing.items()])
-    return len(missing)
+            db.executemany("INSERT OR REPLACE INTO files (path, root, mtime_ns, size, articles, done) "
+                           "VALUES (?, ?, -1, -1, ?, -1)",
+                           [(p, root_of(p), n) for p, n in wrong.items()])
+    return len(wrong)
 
 
 def rmtree(path: Path | str, ignore_errors: bool = True) -> None:

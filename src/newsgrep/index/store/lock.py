@@ -123,14 +123,32 @@ def _stderr(text: str) -> None:
 
 
 _interrupted = False
+_deferring = False
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
-    """Remember Ctrl-C, then raise it; Python drops the exception when the signal lands in a
-    finalizer or a fork hook, so the run also checks the flag at safe points."""
+    """Remember Ctrl-C, then raise it (unless a commit is being made: ``interrupts_deferred``);
+    Python drops the exception when the signal lands in a finalizer or a fork hook, so the run
+    also checks the flag at safe points."""
     global _interrupted
     _interrupted = True
-    raise KeyboardInterrupt
+    if not _deferring:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while the block runs (a Whoosh commit and the catalog record of what it
+    holds, which must not be parted), then raise it."""
+    global _deferring
+    was = _deferring
+    _deferring = True
+    try:
+        yield
+    finally:
+        _deferring = was
+    if not was:
+        check_interrupt()
 
 
 def check_interrupt() -> None:

@@ -569,3 +569,10 @@ def discard_segment(storage: Any, segment: Any) -> None:
     for name in list(storage.list()):
         if name == prefix or name.startswith(prefix + "."):
             storage.delete_file(name)
+
+
+def cancel_segment(writer: Any) -> None:
+    """Give up a segment being written: its pool's runs are closed, and the files it has written
+    in the index folder are removed by the index's next commit (Whoosh's clean-up)."""
+    if not writer.is_closed:
+        writer.cancel()

@@ -16,7 +16,7 @@ from newsgrep.index.store.catalog import FileRecord, open_catalog
 from newsgrep.index.store.location import rebuild_dir
 from newsgrep.index.store.lock import exclusive
 from newsgrep.index.store.opening import check_current, exists
-from newsgrep.index.write import parallel
+from newsgrep.index.write import parallel, pipeline
 from newsgrep.index.write.session import WriteSession
 from newsgrep.ingest.files import FoundFile, Walk, walk
 from newsgrep.models import IndexReport, Progress, SilentProgress
@@ -32,13 +32,14 @@ def reading_options(field_map: dict[str, str]) -> str:
 
 def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
           exclude: Sequence[str], no_ignore: bool = False
-          ) -> tuple[list[FoundFile], dict[str, FileRecord], list[str]]:
-    """Decide which files to read (new, changed, or read with other options) and which are gone,
-    root by root."""
+          ) -> tuple[list[FoundFile], dict[str, FileRecord], list[str], dict[str, FileRecord]]:
+    """Decide which files to read (new, changed, read with other options, or read in part by a
+    run that was stopped) and which are gone, root by root."""
     report = session.report
     to_read: list[FoundFile] = []
     previous: dict[str, FileRecord] = {}
     gone: list[str] = []
+    resume: dict[str, FileRecord] = {}
     seen: set[str] = set()
     for root in roots:
         found: Walk = walk(root, include, exclude, no_ignore)
@@ -56,13 +57,15 @@ def _plan(session: WriteSession, roots: Sequence[Path], include: Sequence[str],
             rec = known.pop(key, None)
             if rec is not None and rec.mtime_ns == f.mtime_ns and rec.size == f.size \
                     and rec.options == session.options:
-                report.unchanged += 1
-                continue
-            if rec is not None:
+                if not rec.partial:
+                    report.unchanged += 1
+                    continue
+                resume[key] = rec  # read on from where the stopped run committed
+            elif rec is not None:
                 previous[key] = rec
             to_read.append(f)
         gone.extend(p for p in known if p not in seen and not os.path.exists(p))
-    return to_read, previous, gone
+    return to_read, previous, gone, resume
 
 
 def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map: dict[str, str],
@@ -75,16 +78,17 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
     session = WriteSession(index_dir, progress, report, analysis, shards)
     session.options = reading_options(field_map)
     try:
-        to_read, previous, gone = _plan(session, roots, include, exclude, no_ignore)
+        to_read, previous, gone, resume = _plan(session, roots, include, exclude, no_ignore)
         learned = boilerplate_store.learn(session.catalog, to_read, previous, gone, keep_boilerplate,
                                           jobs)
         to_read, previous = learned.to_read, learned.previous
         report.unchanged -= min(report.unchanged, learned.recleaned)  # they are updated instead
         progress.start(len(to_read), sum(f.size for f in to_read))
-        if runner is not None or parallel.worth_it(to_read, jobs):
-            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone, session.commit_bytes, runner)
+        if runner is not None:
+            parallel.apply_parallel(session, to_read, field_map, jobs, previous, gone,
+                                    session.commit_bytes, runner, resume)
         else:
-            session.apply(to_read, field_map, previous, gone)
+            pipeline.index_files(session, to_read, field_map, jobs, previous, gone, resume)
         learned.finish(session.catalog)
     finally:
         session.close()

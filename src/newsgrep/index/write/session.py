@@ -12,6 +12,7 @@ every index has committed, so it never claims a file whose articles are not all 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,13 +24,13 @@ from newsgrep.index.query.schema import analysis_settings, build_schema
 from newsgrep.index.store import durable
 from newsgrep.index.store.catalog import Catalog, FileRecord, open_catalog, write_settings
 from newsgrep.index.store.location import INDEX_NAME
-from newsgrep.index.store.lock import check_interrupt
+from newsgrep.index.store.lock import interrupts_deferred
 from newsgrep.index.store.shards import route, shard_dirs
 from newsgrep.index.whoosh_compat.segments import commit_segments
 from newsgrep.index.write.reading import FileReading, article_doc
 from newsgrep.ingest.files import FoundFile
 from newsgrep.models import Article, FileProblem, IndexReport, Progress
-from newsgrep.settings import commit_bytes, commit_docs, lock_timeout
+from newsgrep.settings import commit_bytes, commit_docs, commit_seconds, lock_timeout
 from newsgrep.text.analysis import DEFAULT_ANALYSIS, AnalysisSettings
 
 
@@ -133,6 +134,8 @@ class WriteSession:
         self.report = report
         self.shards = shards or 0
         self.commit_docs, self.commit_bytes = commit_docs(), commit_bytes()
+        self.commit_seconds = commit_seconds()
+        self.last_commit = time.monotonic()
         index_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(index_dir)
         self.settings = analysis_settings(analysis)
@@ -202,10 +205,17 @@ class WriteSession:
     def add(self, article: Article) -> None:
         """Add one article to the index its id goes to."""
         self.part_of(article.id).add(article)
+        self.count(article)
+
+    def count(self, article: Article) -> None:
+        """Count an article written elsewhere (by the pipeline's writers) toward the next commit."""
+        self.pending_docs += 1
         self.pending_bytes += len(article.body) + len(article.title)
 
-    def record_file(self, found: FoundFile, kept: int, chars: int = 0, *, updated: bool) -> None:
-        """Account for a file that was read: its articles kept, and its catalog record."""
+    def record_file(self, found: FoundFile, kept: int, chars: int = 0, *, updated: bool,
+                    before: int = 0) -> None:
+        """Account for a file that was read: its articles kept (besides ``before``, those an
+        earlier run committed of a file it read in part), and its catalog record."""
         report = self.report
         if updated:
             report.updated += 1
@@ -215,9 +225,14 @@ class WriteSession:
         report.files_read += 1
         report.bytes_read += found.size
         self.pending.append(FileRecord(str(found.path), str(found.root), found.mtime_ns,
-                                       found.size, kept, self.options))
-        self.pending_docs += kept
+                                       found.size, before + kept, self.options))
         self.pending_bytes += chars
+
+    def record_partial(self, found: FoundFile, done: int, kept: int) -> None:
+        """Record at the next commit that a file's first ``done`` articles (``kept`` of them
+        indexed, the others skipped) are committed, the rest not yet read."""
+        self.pending.append(FileRecord(str(found.path), str(found.root), found.mtime_ns,
+                                       found.size, kept, self.options, done))
 
     def skip(self, path: str, message: str) -> None:
         """Report a file or a record that is not indexed."""
@@ -225,20 +240,23 @@ class WriteSession:
 
     def due(self) -> bool:
         """Tell whether enough is pending to make a durable point now."""
-        return self.pending_docs >= self.commit_docs or self.pending_bytes >= self.commit_bytes
+        return (self.pending_docs >= self.commit_docs or self.pending_bytes >= self.commit_bytes
+                or (self.pending_docs > 0 and time.monotonic() - self.last_commit >= self.commit_seconds))
 
     def commit(self) -> None:
         """Make what the session's writers hold durable, then record its files in the catalog."""
-        for p in self.parts:
-            p.commit()
-        self._committed()
+        with interrupts_deferred():
+            for p in self.parts:
+                p.commit()
+            self._committed()
 
     def commit_segments(self, segments: Sequence[Sequence[Any]]) -> None:
         """Commit the session's deletions together with segments written by worker processes
         (``segments[k]``: those of index k)."""
-        for p, segs in zip(self.parts, segments):
-            p.commit(segs)
-        self._committed()
+        with interrupts_deferred():
+            for p, segs in zip(self.parts, segments):
+                p.commit(segs)
+            self._committed()
 
     def _committed(self) -> None:
         if self.pending or self.pending_gone:
@@ -246,8 +264,9 @@ class WriteSession:
         stamp(self.catalog, self.settings)
         self.pending, self.pending_gone = [], []
         self.pending_docs = self.pending_bytes = 0
+        self.last_commit = time.monotonic()
 
-    # --- the one-process path --------------------------------------------------------------------
+    # --- a file read again here (a cluster task whose segments are not committed: parallel.py) ---
 
     def read_into(self, found: FoundFile, field_map: dict[str, str], updated: bool,
                   advance: bool = True) -> None:
@@ -277,15 +296,3 @@ class WriteSession:
             self.record_file(found, kept, updated=updated)
         if advance:
             self.progress.advance(1, kept, found.size)
-
-    def apply(self, files: Iterable[FoundFile], field_map: dict[str, str],
-              previous: dict[str, FileRecord], gone: Sequence[str]) -> None:
-        """Read the files and write their articles, drop the gone files, committing every so often."""
-        self.replacing.update(previous)
-        self.drop_files(gone)
-        for found in files:
-            check_interrupt()
-            self.read_into(found, field_map, updated=str(found.path) in previous)
-            if self.due():
-                self.commit()
-        self.commit()

@@ -35,21 +35,36 @@ def is_gzip(path: Path) -> bool:
         return False
 
 
+_STREAMING: dict[str, IO[bytes]] = {}  # files being read by open_binary, by path: how far they are
+
+
 @contextmanager
 def open_binary(path: Path) -> Iterator[IO[bytes]]:
     """Open a file for streaming reads, gunzipping ``.gz`` files (and gzip data under any name) on
     the fly."""
     try:
-        raw: IO[bytes] = (gzip.open(path, "rb") if is_gzip(path)  # type: ignore[assignment]
-                          else open(path, "rb"))
+        f = open(path, "rb")
+        raw: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if is_gzip(path) else f  # type: ignore[assignment]
     except OSError as exc:
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
+    _STREAMING[str(path)] = f
     try:
         yield raw
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise ReadError(f"{path}: broken gzip file ({exc})") from exc
     finally:
+        _STREAMING.pop(str(path), None)
         raw.close()
+        f.close()
+
+
+def bytes_read(path: Path | str) -> int | None:
+    """Return how many bytes of a file being streamed have been read from the disk (gzip data
+    counted as stored), or None when it is not being streamed (a file read whole)."""
+    f = _STREAMING.get(str(path))
+    if f is None or f.closed:
+        return None
+    return f.tell()
 
 
 def head_bytes(path: Path, size: int = HEAD) -> bytes:

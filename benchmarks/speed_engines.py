@@ -153,6 +153,7 @@ def _runner_newsgrep(out: Path) -> tuple[Callable[[str, str], int], Callable[[],
 
     return run, sh.close
 
+
 def _runner_whoosh(out: Path) -> tuple[Callable[[str, str], int], Callable[[], None]]:
     from whoosh import highlight, index, qparser
 
@@ -178,7 +179,6 @@ def _runner_tantivy(out: Path) -> tuple[Callable[[str, str], int], Callable[[], 
 
     ix = tantivy.Index.open(str(out))
     searcher = ix.searcher()
-
     fuzzy = {f: (False, 1, True) for f in ("title", "body")}  # its fuzzy term query, distance 1
 
     def run(kind: str, q: str) -> int:

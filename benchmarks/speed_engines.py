@@ -3,8 +3,13 @@
     python benchmarks/speed_engines.py index ENGINE CORPUS OUT     -> one JSON line: docs
     python benchmarks/speed_engines.py query ENGINE OUT REPEAT     -> one JSON line: latencies
 
-Engines: newsgrep (its library, the index opened once), whoosh (stock: StemmingAnalyzer, one
-writer, title and body stored TEXT), tantivy (en_stem) and sqlite (FTS5, porter unicode61).
+Engines: newsgrep (its library, the index opened once, each query run as `newsgrep search` runs
+it, without rendering), whoosh (stock: StemmingAnalyzer, one writer, title and body stored TEXT),
+tantivy (en_stem) and sqlite (FTS5, porter unicode61). Every engine reads .txt, .jsonl and .csv
+files alike (read_corpus); newsgrep reads the files itself, any format it knows.
+
+Query types a peer has no such thing for (--variants, --dedup; fuzzy words in SQLite) are left out
+of its result, and the table shows "—" for them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,18 @@ QUERIES: dict[str, list[str]] = {
     "phrase": ['"prime minister"', '"interest rates"', '"chief executive"', '"oil prices"',
                '"stock market"'],
     "wildcard": ["econom*", "govern*", "market*", "invest*", "compan*"],
+    "fuzzy": ["minster~", "economy~", "election~", "market~", "profit~"],
+    "variants": ["Blair", "Brown", "Howard", "Bush", "Kennedy"],
+    "dedup": ["government", "market", "year", "people", "company"],
     "snippets": ["prime minister", "oil prices", "government plans", "interest rates",
                  "bank profit"],
+}
+
+# The query types each peer has (newsgrep has them all).
+KINDS: dict[str, tuple[str, ...]] = {
+    "whoosh": ("term", "and", "phrase", "wildcard", "fuzzy", "snippets"),
+    "tantivy": ("term", "and", "phrase", "wildcard", "fuzzy", "snippets"),
+    "sqlite": ("term", "and", "phrase", "wildcard", "snippets"),
 }
 
 
@@ -125,15 +141,17 @@ def index_sqlite(corpus: Path, out: Path) -> int:
 # --- querying ------------------------------------------------------------------------------------
 
 def _runner_newsgrep(out: Path) -> tuple[Callable[[str, str], int], Callable[[], None]]:
-    from newsgrep.index.search.searcher import Searcher
+    from newsgrep import api
 
-    s = Searcher(out)
+    base = api.SearchOptions(limit=10, snippets=False)
+    options = {"snippets": replace(base, snippets=True), "variants": replace(base, variants=True),
+               "dedup": replace(base, dedup=True)}
+    sh = api._open(str(out), base, None)  # what api.search opens; kept open across queries
 
     def run(kind: str, q: str) -> int:
-        bound = s.bind(q)
-        return len(list(s.hits(s.ranked(bound, 10), bound, snippets=kind == "snippets")))
+        return sum(1 for _ in api._run(sh, q, options.get(kind, base), None).hits)
 
-    return run, s.close
+    return run, sh.close
 
 
 def _runner_whoosh(out: Path) -> tuple[Callable[[str, str], int], Callable[[], None]]:
@@ -142,6 +160,7 @@ def _runner_whoosh(out: Path) -> tuple[Callable[[str, str], int], Callable[[], N
     ix = index.open_dir(str(out))
     searcher = ix.searcher()
     parser = qparser.MultifieldParser(["title", "body"], ix.schema)
+    parser.add_plugin(qparser.FuzzyTermPlugin())  # word~: FuzzyTerm, edit distance 1
     frag = highlight.ContextFragmenter(maxchars=200, surround=60)
 
     def run(kind: str, q: str) -> int:
@@ -160,9 +179,14 @@ def _runner_tantivy(out: Path) -> tuple[Callable[[str, str], int], Callable[[], 
 
     ix = tantivy.Index.open(str(out))
     searcher = ix.searcher()
+    fuzzy = {f: (False, 1, True) for f in ("title", "body")}  # its fuzzy term query, distance 1
 
     def run(kind: str, q: str) -> int:
-        query = ix.parse_query(q, ["title", "body"], conjunction_by_default=True)
+        if kind == "fuzzy":
+            query = ix.parse_query(q.rstrip("~"), ["title", "body"], fuzzy_fields=fuzzy,
+                                   conjunction_by_default=True)
+        else:
+            query = ix.parse_query(q, ["title", "body"], conjunction_by_default=True)
         hits = searcher.search(query, 10).hits
         if kind == "snippets":
             gen = tantivy.SnippetGenerator.create(searcher, query, ix.schema, "body")
@@ -197,6 +221,8 @@ def measure_queries(engine: str, out: Path, repeat: int) -> dict[str, list[float
     found: dict[str, list[float]] = {}
     try:
         for kind, queries in QUERIES.items():
+            if kind not in KINDS.get(engine, tuple(QUERIES)):
+                continue
             times: list[float] = []
             for q in queries:
                 run(kind, q)  # warm

@@ -26,6 +26,7 @@ import tempfile
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from types import ModuleType
 from typing import IO, Any
 
 from whoosh import formats
@@ -36,16 +37,20 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from newsgrep.text.core import compiled
+
 SINGLE_CACHED = 4096  # positions whose one-position value is kept encoded
 COMPRESS_MIN = 64     # bytes of a block's pickled data below which it is stored uncompressed
 _TERMINFO = W3TermInfo._struct  # a term's statistics, before its postings' place in the file
 RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a spilled run
 
 
-def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
+def fast_indexer(field: Any,
+                 core: ModuleType | None = None) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
     """Return a faster ``field.index`` for a field whose analyzer lists a text's terms itself
     (newsgrep's NewsAnalyzer: ``positions(text)`` for a positional field, ``forms(text)`` for
-    one that records only whether a term occurs), or None to use Whoosh's own."""
+    one that records only whether a term occurs), or None to use Whoosh's own. With the compiled
+    core (newsgrep.text.core), a positional field's postings are made by it: the same list."""
     fmt = field.format
     analyzer = field.analyzer
     boost = fmt.field_boost
@@ -62,6 +67,16 @@ def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, byte
     if type(fmt) is not formats.Positions or not callable(positions_of):
         return None
     single: dict[int, bytes] = {}  # the value of a term found once, by its position
+    compiled_of = getattr(analyzer, "compiled_positions", None)
+    if core is not None and callable(compiled_of):
+        postings, compiled_positions = core.postings, compiled_of(core)
+
+        def index_compiled(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+            if not isinstance(value, str):
+                raise ValueError(f"{value!r} is not a string")
+            return postings(compiled_positions(value), single, boost)  # type: ignore[no-any-return]
+
+        return index_compiled
 
     def index(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
@@ -108,8 +123,9 @@ class _TermPool:
     sorted, and runs spilled to disk are merged by term (a term's lists join in run order).
     """
 
-    def __init__(self, folder: str, limit: int) -> None:
+    def __init__(self, folder: str, limit: int, core: ModuleType | None = None) -> None:
         self.folder = folder
+        self.add = core.pool_add if core is not None else add_postings  # the compiled core's, or its twin
         self.size = 0  # estimated bytes held
         self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.runs: list[IO[bytes]] = []
@@ -130,18 +146,7 @@ class _TermPool:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-        length = 0
-        size = 0
-        for tbytes, freq, weight, vbytes in items:
-            if scorable:
-                length += freq
-            postings = terms.get(tbytes)
-            if postings is None:
-                terms[tbytes] = [docnum, weight * boost, vbytes]
-                size += 160 + len(tbytes)
-            else:
-                postings += (docnum, weight * boost, vbytes)
-            size += 72 + (len(vbytes) if vbytes else 0)
+        length, size = self.add(terms, docnum, items, boost, scorable)
         self.size += size
         budget = self.budget
         budget.held += size
@@ -219,6 +224,25 @@ class _TermPool:
         for run in self.runs:
             run.close()
         self.runs = []
+
+
+def add_postings(terms: dict[bytes, list[Any]], docnum: int, items: Iterable[tuple[bytes, int, float, Any]],
+                 boost: float, scorable: bool) -> tuple[int, int]:
+    """Append a field's postings of a document to each term's flat list [docnum, weight, value,
+    ...]; return the field's length and an estimate of the bytes added."""
+    length = 0
+    size = 0
+    for tbytes, freq, weight, vbytes in items:
+        if scorable:
+            length += freq
+        postings = terms.get(tbytes)
+        if postings is None:
+            terms[tbytes] = [docnum, weight * boost, vbytes]
+            size += 160 + len(tbytes)
+        else:
+            postings += (docnum, weight * boost, vbytes)
+        size += 72 + (len(vbytes) if vbytes else 0)
+    return length, size
 
 
 class _Budget:
@@ -467,15 +491,16 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool.cleanup()
+        core = compiled()
         self.pool: _TermPool = _TermPool(getattr(self.storage, "folder", None) or tempfile.gettempdir(),
-                              limitmb << 20)
+                                         limitmb << 20, core)
         schema = copy.copy(self.schema)  # fields replaced in this writer's copy only
         schema._fields = dict(schema._fields)
         for name in schema.names():
             field = schema[name]
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r}: vectors and spelling are not written here")
-            index = fast_indexer(field) if field.indexed else None
+            index = fast_indexer(field, core) if field.indexed else None
             if index is not None:
                 field = copy.copy(field)
                 field.index = index

@@ -9,6 +9,7 @@ import pickle
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -189,6 +190,62 @@ def test_the_term_pool_is_filled_alike(core: ModuleType) -> None:
             assert expected[0] == (sum(i[1] for i in items) if scorable else 0)
     assert terms_c == terms_py
     assert list(terms_c) == list(terms_py)
+
+
+def _block_cases(core: ModuleType) -> Iterator[tuple[list[Any], bytes | None]]:
+    """Each term's flat postings of a pool filled from real texts, with a table of lengths."""
+    from newsgrep.index.whoosh_compat.segments import add_postings
+
+    pure, _ = _indexers(core, _body_field())
+    terms: dict[bytes, list[Any]] = {}
+    table = bytearray()
+    for docnum, text in enumerate(real_texts()[:3000]):
+        items = pure(text)
+        table.append(min(255, sum(i[1] for i in items)))  # some zeros: empty titles
+        add_postings(terms, docnum, items, 1.0 if docnum % 5 else 2.5, True)
+    for flat in terms.values():
+        yield flat, bytes(table)
+
+
+def test_posting_blocks_are_the_pure_paths_on_real_texts(core: ModuleType) -> None:
+    from newsgrep.index.whoosh_compat.segments import COMPRESS_MIN, _compress, term_blocks
+
+    cases = 0
+    for flat, table in _block_cases(core):
+        for limit, fixed, comp, tab in ((128, None, 3, table), (2, None, 0, None), (5, 0, 1, table),
+                                        (128, -1, 3, table)):
+            args = (flat, tab, limit, fixed, comp, COMPRESS_MIN, _compress)
+            got, expected = core.term_blocks(*args), term_blocks(*args)
+            assert got == expected
+            assert [type(v) for v in got] == [type(v) for v in expected]
+        cases += 1
+    assert cases > 10_000
+
+
+values = st.sampled_from([b"", b"\x00\x00\x00\x01", b"x" * 300]) | st.binary(max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(postings=st.lists(st.tuples(st.integers(0, 5), st.sampled_from([1.0, 0.5, 2.0, 1e-9, 3.3, 0.0, -1.0]),
+                                   values), min_size=1, max_size=300),
+       limit=st.integers(1, 130), fixed=st.sampled_from([None, -1, 0, 4]), comp=st.sampled_from([0, 3]),
+       with_table=st.booleans())
+def test_posting_blocks_are_the_pure_paths_on_generated_postings(
+        postings: list[tuple[int, float, bytes]], limit: int, fixed: int | None, comp: int, with_table: bool) -> None:
+    from newsgrep.index.whoosh_compat.segments import COMPRESS_MIN, _compress, term_blocks
+
+    core = need_core()
+    flat: list[Any] = []
+    docnum = 0
+    shared = b"shared value"  # one object in many postings: pickle refers back to it
+    for i, (step, weight, value) in enumerate(postings):
+        docnum += step
+        flat += (docnum, weight, shared if i % 3 == 0 else value)
+    table = bytes(range(256)) * (docnum // 256 + 1) if with_table else None
+    if fixed is not None and fixed > 0:
+        flat[2::3] = [b"abcd"] * len(postings)
+    args = (flat, table, limit, fixed, comp, COMPRESS_MIN, _compress)
+    assert core.term_blocks(*args) == term_blocks(*args)
 
 
 def _reference_sketch(text: str, k: int = 64, shingle: int = 5) -> bytes:

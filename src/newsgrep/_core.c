@@ -7,6 +7,8 @@
  *   postings(positions, single, boost)      the list fast_indexer's index() returns
  *   pool_add(terms, docnum, items, boost, scorable)   _TermPool.add_field's loop
  *   sketch(text, k, shingle)                text.dedup.sketch
+ *   term_blocks(flat, table, limit, fixed, comp_level, compress_min, compress)
+ *                                           whoosh_compat.segments.term_blocks
  *
  * Word characters are those of Python's re for str patterns (\w: str.isalnum() or "_";
  * \d: str.isdecimal()), read from CPython's own Unicode tables, so no text needs a fallback.
@@ -557,6 +559,198 @@ done:
     return res;
 }
 
+/* ---- a term's posting blocks ------------------------------------------------------------- */
+
+static PyObject *builtin_sum;  /* sum(), as the pure path adds up a block's weights */
+static const char WHOOSH3_MAGIC[4] = {'W', '3', 'B', 'l'};  /* whoosh.codec.whoosh3.WHOOSH3_HEADER_MAGIC */
+
+static int put_be32(Buf *b, int32_t v) {
+    if (buf_grow(b, 4) < 0) return -1;
+    uint32_t u = (uint32_t)v;
+    char *o = b->buf + b->len;
+    o[0] = (char)((u >> 24) & 0xff);
+    o[1] = (char)((u >> 16) & 0xff);
+    o[2] = (char)((u >> 8) & 0xff);
+    o[3] = (char)(u & 0xff);
+    b->len += 4;
+    return 0;
+}
+
+static int put_bytes(Buf *b, PyObject *bytes) {
+    Py_ssize_t n = PyBytes_GET_SIZE(bytes);
+    if (buf_grow(b, n) < 0) return -1;
+    memcpy(b->buf + b->len, PyBytes_AS_STRING(bytes), n);
+    b->len += n;
+    return 0;
+}
+
+/* One block of postings [start, end) of a term: appended to out; the term's statistics updated. */
+static int one_block(Buf *out, PyObject *flat, Py_ssize_t start, Py_ssize_t end, int last, PyObject *table,
+                     PyObject *fixed, long comp_level, Py_ssize_t compress_min, PyObject *compress,
+                     PyObject **total, long *minlength, long *maxlength, PyObject **maxweight) {
+    Py_ssize_t n = end - start;
+    int ok = -1;
+    PyObject *deltas = PyTuple_New(n), *stored = PyTuple_New(n), *kept = PyList_New(0);
+    PyObject *zero = PyLong_FromLong(0);
+    PyObject *mini_weights = NULL, *mini_values = NULL, *data = NULL, *info = NULL, *bsum = NULL;
+    PyObject *top = NULL, *bmax = NULL;
+    if (!deltas || !stored || !kept || !zero) goto done;
+    long long prev = 0;
+    long bmin = 0, blen = 0;
+    const unsigned char *lens = table == Py_None ? NULL : (const unsigned char *)PyBytes_AS_STRING(table);
+    Py_ssize_t nlens = table == Py_None ? 0 : PyBytes_GET_SIZE(table);
+    int same = 1;
+    double first = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *doc = PyList_GET_ITEM(flat, 3 * (start + i));
+        PyObject *w = PyList_GET_ITEM(flat, 3 * (start + i) + 1);
+        PyObject *v = PyList_GET_ITEM(flat, 3 * (start + i) + 2);
+        long long d = PyLong_AsLongLong(doc);
+        if (d == -1 && PyErr_Occurred()) goto done;
+        PyObject *delta = PyLong_FromLongLong(d - prev);
+        if (!delta) goto done;
+        PyTuple_SET_ITEM(deltas, i, delta);
+        prev = d;
+        double wd = PyFloat_AsDouble(w);
+        if (wd == -1.0 && PyErr_Occurred()) goto done;
+        double f = (double)(float)wd;  /* array("f"): what the block keeps */
+        PyObject *sf = PyFloat_FromDouble(f);
+        if (!sf) goto done;
+        PyTuple_SET_ITEM(stored, i, sf);
+        if (i == 0) {
+            first = f;
+        } else if (!(f == first)) {
+            same = 0;
+        }
+        if (i == 0 && !(f == f)) same = 0;  /* NaN: count() finds no equal */
+        if (!top) {
+            top = w;
+            Py_INCREF(top);
+        } else {
+            int gt = PyObject_RichCompareBool(w, top, Py_GT);
+            if (gt < 0) goto done;
+            if (gt) Py_SETREF(top, Py_NewRef(w));
+        }
+        if (lens) {
+            if (d < 0) d += nlens;
+            if (d < 0 || d >= nlens) {
+                PyErr_SetString(PyExc_IndexError, "index out of range");
+                goto done;
+            }
+            long len = lens[d];
+            if (len) {
+                if (!bmin || len < bmin) bmin = len;
+                if (len > blen) blen = len;
+            }
+        }
+        int truth = PyObject_IsTrue(v);
+        if (truth < 0 || (truth && PyList_Append(kept, v) < 0)) goto done;
+    }
+    bsum = PyObject_CallOneArg(builtin_sum, stored);
+    if (!bsum) goto done;
+    Py_SETREF(*total, PyNumber_Add(*total, bsum));
+    if (!*total) goto done;
+    int positive = PyObject_RichCompareBool(top, zero, Py_GT);
+    if (positive < 0) goto done;
+    bmax = positive ? Py_NewRef(top) : Py_NewRef(zero);
+    int less = PyObject_RichCompareBool(*maxweight, bmax, Py_LT);
+    if (less < 0) goto done;
+    if (less) Py_SETREF(*maxweight, Py_NewRef(bmax));
+    if (bmin && (*minlength == 0 || bmin < *minlength)) *minlength = bmin;
+    if (*maxlength < blen) *maxlength = blen;
+    if (same) {
+        mini_weights = first == 1.0 ? Py_NewRef(Py_None) : PyFloat_FromDouble(first);
+    } else {
+        mini_weights = Py_NewRef(stored);
+    }
+    if (!mini_weights) goto done;
+    long fixed_size = -1;
+    if (fixed != Py_None) {
+        fixed_size = PyLong_AsLong(fixed);
+        if (fixed_size == -1 && PyErr_Occurred()) goto done;
+    }
+    if (fixed == Py_None || fixed_size < 0) {
+        mini_values = PyList_AsTuple(kept);
+    } else if (fixed_size == 0) {
+        mini_values = Py_NewRef(Py_None);
+    } else {
+        PyObject *empty = PyBytes_FromStringAndSize(NULL, 0);
+        mini_values = empty ? PyObject_CallMethod(empty, "join", "O", kept) : NULL;
+        Py_XDECREF(empty);
+    }
+    if (!mini_values) goto done;
+    data = PyObject_CallFunction(pickle_dumps, "(OOO)i", deltas, mini_weights, mini_values, 5);
+    if (!data) goto done;
+    long comp = comp_level;
+    if (comp && PyBytes_GET_SIZE(data) >= compress_min) {
+        Py_SETREF(data, PyObject_CallFunction(compress, "Ol", data, comp));
+        if (!data) goto done;
+        if (!PyBytes_Check(data)) {
+            PyErr_SetString(PyExc_TypeError, "compress must return bytes");
+            goto done;
+        }
+    } else {
+        comp = 0;
+    }
+    PyObject *lastdoc = PyList_GET_ITEM(flat, 3 * (end - 1));
+    info = PyObject_CallFunction(pickle_dumps, "(nOOlll)i", n, lastdoc, bmax, comp, bmin, blen, 2);
+    if (!info) goto done;
+    Py_ssize_t size = PyBytes_GET_SIZE(info) + PyBytes_GET_SIZE(data);
+    if (put_be32(out, (int32_t)(last ? -size : size)) < 0 || put_bytes(out, info) < 0 || put_bytes(out, data) < 0)
+        goto done;
+    ok = 0;
+done:
+    Py_XDECREF(deltas);
+    Py_XDECREF(stored);
+    Py_XDECREF(kept);
+    Py_XDECREF(zero);
+    Py_XDECREF(mini_weights);
+    Py_XDECREF(mini_values);
+    Py_XDECREF(data);
+    Py_XDECREF(info);
+    Py_XDECREF(bsum);
+    Py_XDECREF(top);
+    Py_XDECREF(bmax);
+    return ok;
+}
+
+static PyObject *core_term_blocks(PyObject *self, PyObject *args) {
+    PyObject *flat, *table, *fixed, *compress;
+    Py_ssize_t limit, compress_min;
+    long comp_level;
+    if (!PyArg_ParseTuple(args, "O!OnOlnO:term_blocks", &PyList_Type, &flat, &table, &limit, &fixed, &comp_level,
+                          &compress_min, &compress))
+        return NULL;
+    if (table != Py_None && !PyBytes_Check(table)) {
+        PyErr_SetString(PyExc_TypeError, "table must be bytes or None");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(flat) / 3;
+    if (count == 0 || PyList_GET_SIZE(flat) % 3 || limit < 1) {
+        PyErr_SetString(PyExc_ValueError, "a term's flat postings: docnum, weight, value, ... (at least one)");
+        return NULL;
+    }
+    Buf out;
+    buf_init(&out);
+    PyObject *total = PyFloat_FromDouble(0.0), *maxweight = PyLong_FromLong(0), *res = NULL;
+    long minlength = 0, maxlength = 0;
+    if (!total || !maxweight || buf_grow(&out, 4) < 0) goto done;
+    memcpy(out.buf, WHOOSH3_MAGIC, 4);
+    out.len = 4;
+    for (Py_ssize_t start = 0; start < count; start += limit) {
+        Py_ssize_t end = start + limit < count ? start + limit : count;
+        if (one_block(&out, flat, start, end, start + limit >= count, table, fixed, comp_level, compress_min,
+                      compress, &total, &minlength, &maxlength, &maxweight) < 0)
+            goto done;
+    }
+    res = Py_BuildValue("(y#OllO)", out.buf, out.len, total, minlength, maxlength, maxweight);
+done:
+    buf_free(&out);
+    Py_XDECREF(total);
+    Py_XDECREF(maxweight);
+    return res;
+}
+
 /* ---- the module -------------------------------------------------------------------------- */
 
 static PyMethodDef core_methods[] = {
@@ -566,6 +760,7 @@ static PyMethodDef core_methods[] = {
     {"postings", core_postings, METH_VARARGS, "Return a field's postings from its terms' positions."},
     {"pool_add", core_pool_add, METH_VARARGS, "Add one field's postings of a document to a term pool."},
     {"sketch", core_sketch, METH_VARARGS, "Return the bottom-k sketch of a text's word shingles."},
+    {"term_blocks", core_term_blocks, METH_VARARGS, "Return a term's posting blocks and statistics."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -583,6 +778,11 @@ PyMODINIT_FUNC PyInit__core(void) {
         pickle_dumps = PyObject_GetAttrString(pickle, "dumps");
         Py_DECREF(pickle);
         if (!pickle_dumps) return NULL;
+        PyObject *builtins = PyImport_ImportModule("builtins");
+        if (!builtins) return NULL;
+        builtin_sum = PyObject_GetAttrString(builtins, "sum");
+        Py_DECREF(builtins);
+        if (!builtin_sum) return NULL;
     }
     return PyModule_Create(&core_module);
 }

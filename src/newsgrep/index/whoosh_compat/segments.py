@@ -278,7 +278,7 @@ def _dump_chunk(chunk: list[tuple[str, bytes, int, list[Any]]], run: IO[bytes]) 
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
-                   terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+                   terms: Iterable[tuple[str, bytes, list[Any]]], core: ModuleType | None = None) -> None:
     """Write each term's postings through Whoosh's W3 writers, a whole block at a time.
 
     The blocks, their statistics and the term infos are those Whoosh's ``add_postings`` writes
@@ -292,7 +292,7 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
     tracked = _Tracked(postfile), _Tracked(termfile)
     fieldwriter._postfile, tindex.dbfile = tracked
     try:
-        _write_terms(fieldwriter, schema, lengths, terms)
+        _write_terms(fieldwriter, schema, lengths, terms, core)
     finally:
         fieldwriter._postfile, tindex.dbfile = postfile, termfile
         for t in tracked:
@@ -367,7 +367,7 @@ class _Tracked:
 
 
 def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
-                 terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+                 terms: Iterable[tuple[str, bytes, list[Any]]], core: ModuleType | None) -> None:
     """Write each term's blocks and its term info: what W3FieldWriter's ``start_term``, the
     posting writer's ``_write_block`` and ``finish_postings``, W3TermInfo's ``add_block`` and
     ``to_bytes`` and ``finish_term`` do, computed here once per term.
@@ -387,7 +387,7 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     add_term = _term_adder(tindex)
-    dumps, compress, sub = pickle.dumps, _compress, operator.sub
+    blocks = core.term_blocks if core is not None else term_blocks  # the compiled core's, or its twin
     lastfield = None
     table: bytes | None = None
     prefix = b""
@@ -408,55 +408,66 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
             fixed = field.format.fixed_value_size()
             prefix = pack_ushort(fieldwriter._fieldid)
         offset = postfile.tell()
-        docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
-        count = len(docs)
-        parts = [WHOOSH3_HEADER_MAGIC]
-        total = 0.0
-        minlength: int | None = None
-        maxlength = 0
-        maxweight: float = 0
-        for start in range(0, count, limit):
-            ids = docs[start:start + limit]
-            ws = weights[start:start + limit]
-            stored = array("f", ws)  # what the block keeps, and what the term's total adds up
-            total += sum(stored)
-            top = max(ws)
-            bmax = top if top > 0 else 0
-            if maxweight < bmax:
-                maxweight = bmax
-            if table is not None:  # bytes of lengths: the byte of the shortest is the smallest
-                lens = [n for n in map(table.__getitem__, ids) if n]
-                bmin = min(lens) if lens else 0
-                blen = max(lens) if lens else 0
-            else:
-                bmin = blen = 0
-            if bmin and (minlength is None or bmin < minlength):
-                minlength = bmin
-            if maxlength < blen:
-                maxlength = blen
-            first = stored[0]
-            if stored.count(first) == len(stored):
-                mini_weights = None if first == 1.0 else first
-            else:
-                mini_weights = tuple(stored)
-            kept = [v for v in values[start:start + limit] if v]
-            mini_values = tuple(kept) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(kept)
-            data = dumps((tuple(map(sub, ids, [0, *ids[:-1]])), mini_weights, mini_values), 5)
-            comp = comp_level
-            if comp and len(data) >= COMPRESS_MIN:
-                data = compress(data, comp)
-            else:
-                comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
-            info = dumps((len(ids), ids[-1], bmax, comp, bmin, blen), 2)
-            size = len(info) + len(data)
-            parts += (pack_int(-size if start + limit >= count else size), info, data)
-        block = b"".join(parts)
+        block, total, minlength, maxlength, maxweight = blocks(flat, table, limit, fixed, comp_level,
+                                                               COMPRESS_MIN, _compress)
         postfile.write(block)
-        termbytes = _TERMINFO.pack(False, total, count, minlength or 0, maxlength, maxweight,
-                                   docs[0], docs[-1])
+        termbytes = _TERMINFO.pack(False, total, len(flat) // 3, minlength, maxlength, maxweight,
+                                   flat[0], flat[-3])
         add_term(prefix + tbytes, termbytes + pack_long(offset) + pack_int(len(block)))
     if lastfield is not None:
         fieldwriter.finish_field()
+
+
+def term_blocks(flat: list[Any], table: bytes | None, limit: int, fixed: int | None, comp_level: int,
+                compress_min: int, compress: Callable[[bytes, int], bytes]) -> tuple[bytes, float, int, int, float]:
+    """Return a term's postings (its flat list [docnum, weight, value, ...]) as the bytes Whoosh
+    writes to the postings file (its blocks of ``limit`` postings after the file's magic bytes),
+    with the term's total weight, the smallest non-zero and the largest length byte of its
+    documents (``table``: each document's length byte, or None) and its largest weight."""
+    dumps, sub = pickle.dumps, operator.sub
+    docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
+    count = len(docs)
+    parts = [WHOOSH3_HEADER_MAGIC]
+    total = 0.0
+    minlength: int | None = None
+    maxlength = 0
+    maxweight: float = 0
+    for start in range(0, count, limit):
+        ids = docs[start:start + limit]
+        ws = weights[start:start + limit]
+        stored = array("f", ws)  # what the block keeps, and what the term's total adds up
+        total += sum(stored)
+        top = max(ws)
+        bmax = top if top > 0 else 0
+        if maxweight < bmax:
+            maxweight = bmax
+        if table is not None:  # bytes of lengths: the byte of the shortest is the smallest
+            lens = [n for n in map(table.__getitem__, ids) if n]
+            bmin = min(lens) if lens else 0
+            blen = max(lens) if lens else 0
+        else:
+            bmin = blen = 0
+        if bmin and (minlength is None or bmin < minlength):
+            minlength = bmin
+        if maxlength < blen:
+            maxlength = blen
+        first = stored[0]
+        if stored.count(first) == len(stored):
+            mini_weights = None if first == 1.0 else first
+        else:
+            mini_weights = tuple(stored)
+        kept = [v for v in values[start:start + limit] if v]
+        mini_values = tuple(kept) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(kept)
+        data = dumps((tuple(map(sub, ids, [0, *ids[:-1]])), mini_weights, mini_values), 5)
+        comp = comp_level
+        if comp and len(data) >= compress_min:
+            data = compress(data, comp)
+        else:
+            comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
+        info = dumps((len(ids), ids[-1], bmax, comp, bmin, blen), 2)
+        size = len(info) + len(data)
+        parts += (pack_int(-size if start + limit >= count else size), info, data)
+    return b"".join(parts), total, minlength or 0, maxlength, maxweight
 
 
 def _term_adder(tindex: Any) -> Callable[[bytes, bytes], None]:
@@ -491,7 +502,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool.cleanup()
-        core = compiled()
+        self.core = core = compiled()
         self.pool: _TermPool = _TermPool(getattr(self.storage, "folder", None) or tempfile.gettempdir(),
                                          limitmb << 20, core)
         schema = copy.copy(self.schema)  # fields replaced in this writer's copy only
@@ -547,7 +558,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         if pdr is not None:
             scorable = [n for n in self.schema.names() if self.schema[n].scorable]
             lengths = _read_lengths(pdr, scorable, self.docnum)
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms())
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms(), self.core)
         self.fieldwriter.close()
         if pdr is not None:
             pdr.close()

@@ -345,3 +345,33 @@ def test_the_switch_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("NEWSGREP_PURE_PYTHON", "yes")
     with pytest.raises(UsageError, match="NEWSGREP_PURE_PYTHON"):
         compiled()
+
+
+def test_the_pools_lists_of_atoms_are_out_of_the_collectors_sight(core: ModuleType) -> None:
+    """A term's flat postings of ints, floats and bytes can be in no reference cycle: the core
+    keeps them from the cyclic collector (which walked millions of them); one that is given a
+    container is seen again, so that a cycle through it is still collected."""
+    import gc
+
+    terms: dict[bytes, list[Any]] = {}
+    core.pool_add(terms, 0, [(b"a", 1, 1.0, b"\x00"), (b"b", 2, 2.0, b"")], 1.0, True)
+    assert not any(gc.is_tracked(v) for v in terms.values())
+    box: list[Any] = []
+    core.pool_add(terms, 1, [(b"a", 1, 1.0, box)], 1.0, True)
+    assert gc.is_tracked(terms[b"a"]) and not gc.is_tracked(terms[b"b"])
+    box.append(terms[b"a"])  # a cycle: the list holds box, box holds the list
+    ref = terms.pop(b"a")
+    del box
+    import weakref
+
+    class Marker:
+        pass
+
+    m = Marker()
+    ref.append(m)
+    dead = weakref.ref(m)
+    del m, ref
+    gc.collect()
+    assert dead() is None
+    items = core.postings({"x": [1, 2], "y": [5]}, {}, 1.0)
+    assert not any(gc.is_tracked(i) for i in items)

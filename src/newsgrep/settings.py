@@ -103,7 +103,7 @@ def pure_python() -> bool:
     """Tell whether $NEWSGREP_PURE_PYTHON asks for the pure-Python path of indexing (1; 0 or unset: no)."""
     raw = _raw("NEWSGREP_PURE_PYTHON", None)
     if raw not in ("", "0", "1"):
-        raise UsageError(f"NEWSGREP_PURE_PYTHON must be 1 (the pure-Python path) or 0, not {raw!r}")
+        raise UsageError(f"NEWSGREP_PURE_PYTHON must be a switch: 1 (the pure-Python path) or 0, not {raw!r}")
     return raw == "1"
 
 

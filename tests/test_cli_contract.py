@@ -237,7 +237,7 @@ def test_a_date_filter_on_an_index_without_dates_is_said(ng: Run, tmp_path: Path
 @pytest.mark.parametrize(("name", "value"), [
     ("NEWSGREP_COMMIT_DOCS", "abc"), ("NEWSGREP_COMMIT_DOCS", "0"), ("NEWSGREP_COMMIT_BYTES", "1.5"),
     ("NEWSGREP_LOCK_TIMEOUT", "soon"), ("NEWSGREP_LOCK_TIMEOUT", "-1"), ("NEWSGREP_CLUSTER_KEEP", "10m"),
-    ("NEWSGREP_CLUSTER_TIMEOUT", "0"), ("NEWSGREP_CLUSTER_TASK_TIMEOUT", "inf"),
+    ("NEWSGREP_CLUSTER_TIMEOUT", "0"), ("NEWSGREP_CLUSTER_TASK_TIMEOUT", "inf"), ("NEWSGREP_PURE_PYTHON", "yes"),
 ])
 def test_a_malformed_environment_variable_is_one_line_naming_it(ng: Run, tmp_path: Path, name: str, value: str,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:

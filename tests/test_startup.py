@@ -15,12 +15,12 @@ from conftest import REPO, run_process
 # readers' HTML extraction and encoding detection; SQLite (the settings are read from
 # settings.txt); OpenSSL (MD5 comes from CPython's built-in module); the record classes of the
 # other commands; what Whoosh imports only for writing; difflib (click's suggestions for a
-# mistyped option); the fuzzy-word, ignore-file and cluster libraries.
+# mistyped option); the fuzzy-word, ignore-file and cluster libraries; the compiled core of indexing.
 NOT_NEEDED = ("rich", "whoosh.qparser", "whoosh.query", "whoosh.searching", "whoosh.highlight",
               "trafilatura", "charset_normalizer", "sqlite3", "_hashlib",
               "newsgrep.models", "tempfile", "shutil", "urllib.request", "asyncio",
               "whoosh.lang.morph_en", "whoosh.automata.lev", "difflib", "rapidfuzz", "pathspec",
-              "dask", "distributed")
+              "dask", "distributed", "newsgrep._core")
 
 
 def _loaded_after(args: list[str]) -> list[str]:

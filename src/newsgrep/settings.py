@@ -11,6 +11,7 @@ error that names the variable (exit 2), never an internal error.
     NEWSGREP_COMMIT_SECONDS         seconds between two durable commits of `index` (10)
     NEWSGREP_COMMIT_BYTES           bytes of text between two durable commits of `index` (128 MiB)
     NEWSGREP_LOCK_TIMEOUT           seconds `index`/`remove` wait for another run's lock (600)
+    NEWSGREP_PURE_PYTHON            1: index with the pure-Python path even where the compiled core is built
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ def lock_timeout() -> float:
     return _seconds("NEWSGREP_LOCK_TIMEOUT", 600.0, "the wait for another run writing the index")
 
 
+def pure_python() -> bool:
+    """Tell whether $NEWSGREP_PURE_PYTHON asks for the pure-Python path of indexing (1; 0 or unset: no)."""
+    raw = _raw("NEWSGREP_PURE_PYTHON", None)
+    if raw not in ("", "0", "1"):
+        raise UsageError(f"NEWSGREP_PURE_PYTHON must be a switch: 1 (the pure-Python path) or 0, not {raw!r}")
+    return raw == "1"
+
+
 def check() -> None:
     """Read every setting once, so that a malformed one is said before a command starts."""
     cluster_keep()
@@ -113,3 +122,4 @@ def check() -> None:
     commit_seconds()
     commit_bytes()
     lock_timeout()
+    pure_python()

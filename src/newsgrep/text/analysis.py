@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 # Lucene's English stop set (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET), 33 words. It keeps words that
@@ -30,13 +31,17 @@ LUCENE_STOPWORDS = frozenset(
     "then there these they this to was will with".split()
 )
 
-TOKEN_PATTERNS = {
+# Each rule: whether numbers keep their separators (\d+(?:[.,]\d+)+ first), and the characters
+# that join two runs of word characters into one token: what the compiled core's tokenizer takes.
+TOKEN_RULES = {
     # numbers with separators kept whole, words with inner apostrophes or "&" (AT&T), hyphens split
-    "news1": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´&]\w+)*",
+    "news1": (True, "'’ʼʾʿ`´&"),
     # ablations (benchmarks/ranking.py): hyphenated words whole; numbers split at separators
-    "hyphens-whole": r"\d+(?:[.,]\d+)+|\w+(?:['’ʼʾʿ`´&-]\w+)*",
-    "numbers-split": r"\w+(?:['’ʼʾʿ`´&]\w+)*",
+    "hyphens-whole": (True, "'’ʼʾʿ`´&-"),
+    "numbers-split": (False, "'’ʼʾʿ`´&"),
 }
+TOKEN_PATTERNS = {name: (r"\d+(?:[.,]\d+)+|" if numbers else "") + rf"\w+(?:[{joiners}]\w+)*"
+                  for name, (numbers, joiners) in TOKEN_RULES.items()}
 _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -170,8 +175,9 @@ class Analyzer:
         cache[raw] = result
         return result
 
-    def raw_tokens(self, text: str) -> list[str]:
-        """Return the tokens of a text as written, in order.
+    def raw_tokens(self, text: str, findall: Callable[[str], list[str]] | None = None) -> list[str]:
+        """Return the tokens of a text as written, in order (found by ``findall``: the compiled
+        core's tokenizer, or by default the pattern's own).
 
         The last text's tokens are kept: indexing analyses each title and body twice (for its
         index terms and for its written forms), and the second time costs nothing.
@@ -180,7 +186,7 @@ class Analyzer:
         last = _LAST
         if last[0] is text and last[1] is self._pattern:
             return last[2]
-        found: list[str] = self._pattern.findall(text)
+        found: list[str] = (findall or self._pattern.findall)(text)
         _LAST = (text, self._pattern, found)
         return found
 
@@ -226,6 +232,22 @@ class Analyzer:
             else:
                 got.append(pos)
         return out
+
+    def compiled_positions(self, core: ModuleType, written: bool) -> Callable[[str], dict[str, list[int]]]:
+        """Return ``positions`` (``written_positions`` when ``written``) done by the compiled core:
+        the same dicts, from the same caches."""
+        numbers, joiners = TOKEN_RULES[self.settings.tokens]
+        tokens, build = core.tokens, core.positions
+        cache, miss = (self._written, self.written) if written else (self._terms, self.term)
+        raw_tokens = self.raw_tokens
+
+        def findall(text: str) -> list[str]:
+            return tokens(text, numbers, joiners)  # type: ignore[no-any-return]
+
+        def positions(text: str) -> dict[str, list[int]]:
+            return build(raw_tokens(text, findall), cache, miss, written)  # type: ignore[no-any-return]
+
+        return positions
 
     def tokens(self, text: str) -> Iterator[Token]:
         """Yield every token of a text with its offsets, position, written form and term."""

@@ -16,6 +16,8 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from newsgrep.text.core import compiled
+
 K = 64               # hashes kept per sketch
 SHINGLE = 5          # words per shingle
 BANDS = 8            # smallest hashes used to find candidate pairs
@@ -25,6 +27,18 @@ _ASCII_WORDS = re.compile(rb"\w+")
 
 
 def sketch(text: str) -> bytes:
+    """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints: the
+    compiled core's (newsgrep.text.core) when it is there, else ``sketch_python``'s (the same)."""
+    core = compiled()
+    if core is not None:
+        try:
+            return core.sketch(text, K, SHINGLE)  # type: ignore[no-any-return]
+        except UnicodeEncodeError:  # a lone surrogate: the core encodes the whole text at once
+            pass
+    return sketch_python(text)
+
+
+def sketch_python(text: str) -> bytes:
     """Return the bottom-K sketch of a text's shingles, as packed unsigned 32-bit ints.
 
     A shingle's hash is the CRC-32 of its words joined by spaces in UTF-8. The words are taken

@@ -8,7 +8,8 @@ wildcards, fuzzy words and spelling variants match) and for ``source`` and ``aut
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
@@ -49,6 +50,10 @@ class NewsAnalyzer(Tokenizer):  # type: ignore[misc]
         if self.mode == "term":
             return self.chain.positions(text)
         return self.chain.written_positions(text)
+
+    def compiled_positions(self, core: ModuleType) -> Callable[[str], dict[str, list[int]]]:
+        """Return ``positions`` done by the compiled core (newsgrep.text.core): the same dicts."""
+        return self.chain.compiled_positions(core, written=self.mode == "written")
 
     def forms(self, text: str) -> set[str]:
         """Return the distinct terms (or written forms) of a text."""

@@ -26,6 +26,7 @@ import tempfile
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from types import ModuleType
 from typing import IO, Any
 
 from whoosh import formats
@@ -36,16 +37,20 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from newsgrep.text.core import compiled
+
 SINGLE_CACHED = 4096  # positions whose one-position value is kept encoded
 COMPRESS_MIN = 64     # bytes of a block's pickled data below which it is stored uncompressed
 _TERMINFO = W3TermInfo._struct  # a term's statistics, before its postings' place in the file
 RUN_CHUNK = 3 * 8192  # list items (three per posting) per marshal record in a spilled run
 
 
-def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
+def fast_indexer(field: Any,
+                 core: ModuleType | None = None) -> Callable[..., list[tuple[bytes, int, float, bytes]]] | None:
     """Return a faster ``field.index`` for a field whose analyzer lists a text's terms itself
     (newsgrep's NewsAnalyzer: ``positions(text)`` for a positional field, ``forms(text)`` for
-    one that records only whether a term occurs), or None to use Whoosh's own."""
+    one that records only whether a term occurs), or None to use Whoosh's own. With the compiled
+    core (newsgrep.text.core), a positional field's postings are made by it: the same list."""
     fmt = field.format
     analyzer = field.analyzer
     boost = fmt.field_boost
@@ -62,6 +67,16 @@ def fast_indexer(field: Any) -> Callable[..., list[tuple[bytes, int, float, byte
     if type(fmt) is not formats.Positions or not callable(positions_of):
         return None
     single: dict[int, bytes] = {}  # the value of a term found once, by its position
+    compiled_of = getattr(analyzer, "compiled_positions", None)
+    if core is not None and callable(compiled_of):
+        postings, compiled_positions = core.postings, compiled_of(core)
+
+        def index_compiled(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+            if not isinstance(value, str):
+                raise ValueError(f"{value!r} is not a string")
+            return postings(compiled_positions(value), single, boost)  # type: ignore[no-any-return]
+
+        return index_compiled
 
     def index(value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
@@ -108,8 +123,9 @@ class _TermPool:
     sorted, and runs spilled to disk are merged by term (a term's lists join in run order).
     """
 
-    def __init__(self, folder: str, limit: int) -> None:
+    def __init__(self, folder: str, limit: int, core: ModuleType | None = None) -> None:
         self.folder = folder
+        self.add = core.pool_add if core is not None else add_postings  # the compiled core's, or its twin
         self.size = 0  # estimated bytes held
         self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.runs: list[IO[bytes]] = []
@@ -130,18 +146,7 @@ class _TermPool:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-        length = 0
-        size = 0
-        for tbytes, freq, weight, vbytes in items:
-            if scorable:
-                length += freq
-            postings = terms.get(tbytes)
-            if postings is None:
-                terms[tbytes] = [docnum, weight * boost, vbytes]
-                size += 160 + len(tbytes)
-            else:
-                postings += (docnum, weight * boost, vbytes)
-            size += 72 + (len(vbytes) if vbytes else 0)
+        length, size = self.add(terms, docnum, items, boost, scorable)
         self.size += size
         budget = self.budget
         budget.held += size
@@ -221,6 +226,25 @@ class _TermPool:
         self.runs = []
 
 
+def add_postings(terms: dict[bytes, list[Any]], docnum: int, items: Iterable[tuple[bytes, int, float, Any]],
+                 boost: float, scorable: bool) -> tuple[int, int]:
+    """Append a field's postings of a document to each term's flat list [docnum, weight, value,
+    ...]; return the field's length and an estimate of the bytes added."""
+    length = 0
+    size = 0
+    for tbytes, freq, weight, vbytes in items:
+        if scorable:
+            length += freq
+        postings = terms.get(tbytes)
+        if postings is None:
+            terms[tbytes] = [docnum, weight * boost, vbytes]
+            size += 160 + len(tbytes)
+        else:
+            postings += (docnum, weight * boost, vbytes)
+        size += 72 + (len(vbytes) if vbytes else 0)
+    return length, size
+
+
 class _Budget:
     """The memory that term pools hold together (one pool's own, or those of one process's writers,
     one per shard): beyond ``limit`` estimated bytes, the largest pool spills a run. A worker's
@@ -254,7 +278,7 @@ def _dump_chunk(chunk: list[tuple[str, bytes, int, list[Any]]], run: IO[bytes]) 
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
-                   terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+                   terms: Iterable[tuple[str, bytes, list[Any]]], core: ModuleType | None = None) -> None:
     """Write each term's postings through Whoosh's W3 writers, a whole block at a time.
 
     The blocks, their statistics and the term infos are those Whoosh's ``add_postings`` writes
@@ -268,7 +292,7 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Lengths | None,
     tracked = _Tracked(postfile), _Tracked(termfile)
     fieldwriter._postfile, tindex.dbfile = tracked
     try:
-        _write_terms(fieldwriter, schema, lengths, terms)
+        _write_terms(fieldwriter, schema, lengths, terms, core)
     finally:
         fieldwriter._postfile, tindex.dbfile = postfile, termfile
         for t in tracked:
@@ -343,7 +367,7 @@ class _Tracked:
 
 
 def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
-                 terms: Iterable[tuple[str, bytes, list[Any]]]) -> None:
+                 terms: Iterable[tuple[str, bytes, list[Any]]], core: ModuleType | None) -> None:
     """Write each term's blocks and its term info: what W3FieldWriter's ``start_term``, the
     posting writer's ``_write_block`` and ``finish_postings``, W3TermInfo's ``add_block`` and
     ``to_bytes`` and ``finish_term`` do, computed here once per term.
@@ -363,7 +387,7 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     add_term = _term_adder(tindex)
-    dumps, compress, sub = pickle.dumps, _compress, operator.sub
+    blocks = core.term_blocks if core is not None else term_blocks  # the compiled core's, or its twin
     lastfield = None
     table: bytes | None = None
     prefix = b""
@@ -384,55 +408,66 @@ def _write_terms(fieldwriter: Any, schema: Any, lengths: Lengths | None,
             fixed = field.format.fixed_value_size()
             prefix = pack_ushort(fieldwriter._fieldid)
         offset = postfile.tell()
-        docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
-        count = len(docs)
-        parts = [WHOOSH3_HEADER_MAGIC]
-        total = 0.0
-        minlength: int | None = None
-        maxlength = 0
-        maxweight: float = 0
-        for start in range(0, count, limit):
-            ids = docs[start:start + limit]
-            ws = weights[start:start + limit]
-            stored = array("f", ws)  # what the block keeps, and what the term's total adds up
-            total += sum(stored)
-            top = max(ws)
-            bmax = top if top > 0 else 0
-            if maxweight < bmax:
-                maxweight = bmax
-            if table is not None:  # bytes of lengths: the byte of the shortest is the smallest
-                lens = [n for n in map(table.__getitem__, ids) if n]
-                bmin = min(lens) if lens else 0
-                blen = max(lens) if lens else 0
-            else:
-                bmin = blen = 0
-            if bmin and (minlength is None or bmin < minlength):
-                minlength = bmin
-            if maxlength < blen:
-                maxlength = blen
-            first = stored[0]
-            if stored.count(first) == len(stored):
-                mini_weights = None if first == 1.0 else first
-            else:
-                mini_weights = tuple(stored)
-            kept = [v for v in values[start:start + limit] if v]
-            mini_values = tuple(kept) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(kept)
-            data = dumps((tuple(map(sub, ids, [0, *ids[:-1]])), mini_weights, mini_values), 5)
-            comp = comp_level
-            if comp and len(data) >= COMPRESS_MIN:
-                data = compress(data, comp)
-            else:
-                comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
-            info = dumps((len(ids), ids[-1], bmax, comp, bmin, blen), 2)
-            size = len(info) + len(data)
-            parts += (pack_int(-size if start + limit >= count else size), info, data)
-        block = b"".join(parts)
+        block, total, minlength, maxlength, maxweight = blocks(flat, table, limit, fixed, comp_level,
+                                                               COMPRESS_MIN, _compress)
         postfile.write(block)
-        termbytes = _TERMINFO.pack(False, total, count, minlength or 0, maxlength, maxweight,
-                                   docs[0], docs[-1])
+        termbytes = _TERMINFO.pack(False, total, len(flat) // 3, minlength, maxlength, maxweight,
+                                   flat[0], flat[-3])
         add_term(prefix + tbytes, termbytes + pack_long(offset) + pack_int(len(block)))
     if lastfield is not None:
         fieldwriter.finish_field()
+
+
+def term_blocks(flat: list[Any], table: bytes | None, limit: int, fixed: int | None, comp_level: int,
+                compress_min: int, compress: Callable[[bytes, int], bytes]) -> tuple[bytes, float, int, int, float]:
+    """Return a term's postings (its flat list [docnum, weight, value, ...]) as the bytes Whoosh
+    writes to the postings file (its blocks of ``limit`` postings after the file's magic bytes),
+    with the term's total weight, the smallest non-zero and the largest length byte of its
+    documents (``table``: each document's length byte, or None) and its largest weight."""
+    dumps, sub = pickle.dumps, operator.sub
+    docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
+    count = len(docs)
+    parts = [WHOOSH3_HEADER_MAGIC]
+    total = 0.0
+    minlength: int | None = None
+    maxlength = 0
+    maxweight: float = 0
+    for start in range(0, count, limit):
+        ids = docs[start:start + limit]
+        ws = weights[start:start + limit]
+        stored = array("f", ws)  # what the block keeps, and what the term's total adds up
+        total += sum(stored)
+        top = max(ws)
+        bmax = top if top > 0 else 0
+        if maxweight < bmax:
+            maxweight = bmax
+        if table is not None:  # bytes of lengths: the byte of the shortest is the smallest
+            lens = [n for n in map(table.__getitem__, ids) if n]
+            bmin = min(lens) if lens else 0
+            blen = max(lens) if lens else 0
+        else:
+            bmin = blen = 0
+        if bmin and (minlength is None or bmin < minlength):
+            minlength = bmin
+        if maxlength < blen:
+            maxlength = blen
+        first = stored[0]
+        if stored.count(first) == len(stored):
+            mini_weights = None if first == 1.0 else first
+        else:
+            mini_weights = tuple(stored)
+        kept = [v for v in values[start:start + limit] if v]
+        mini_values = tuple(kept) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(kept)
+        data = dumps((tuple(map(sub, ids, [0, *ids[:-1]])), mini_weights, mini_values), 5)
+        comp = comp_level
+        if comp and len(data) >= compress_min:
+            data = compress(data, comp)
+        else:
+            comp = 0  # the block says so: Whoosh's reader decompresses a block only when it does
+        info = dumps((len(ids), ids[-1], bmax, comp, bmin, blen), 2)
+        size = len(info) + len(data)
+        parts += (pack_int(-size if start + limit >= count else size), info, data)
+    return b"".join(parts), total, minlength or 0, maxlength, maxweight
 
 
 def _term_adder(tindex: Any) -> Callable[[bytes, bytes], None]:
@@ -467,15 +502,16 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool.cleanup()
+        self.core = core = compiled()
         self.pool: _TermPool = _TermPool(getattr(self.storage, "folder", None) or tempfile.gettempdir(),
-                              limitmb << 20)
+                                         limitmb << 20, core)
         schema = copy.copy(self.schema)  # fields replaced in this writer's copy only
         schema._fields = dict(schema._fields)
         for name in schema.names():
             field = schema[name]
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r}: vectors and spelling are not written here")
-            index = fast_indexer(field) if field.indexed else None
+            index = fast_indexer(field, core) if field.indexed else None
             if index is not None:
                 field = copy.copy(field)
                 field.index = index
@@ -522,7 +558,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         if pdr is not None:
             scorable = [n for n in self.schema.names() if self.schema[n].scorable]
             lengths = _read_lengths(pdr, scorable, self.docnum)
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms())
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.terms(), self.core)
         self.fieldwriter.close()
         if pdr is not None:
             pdr.close()

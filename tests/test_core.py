@@ -293,7 +293,8 @@ def _index_in_one_process(ix: Path, files: list[Any], pure: bool, monkeypatch: p
     from whoosh.filedb.filestore import FileStorage
 
     from newsgrep import api
-    from newsgrep.index.write.parallel import finish_writers, open_writers, write_files
+    from newsgrep.index.write.parallel import write_files
+    from newsgrep.index.write.pipeline import finish_writers, open_writers
 
     monkeypatch.setenv("NEWSGREP_PURE_PYTHON", "1" if pure else "0")
     seed = ix.parent / f"{ix.name}-seed"

@@ -8,22 +8,24 @@ DEMO_INDEX := .demo-index
 LOCK   := requirements.lock
 PIP    := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
 FAST   := not corpus and not cluster and not subprocess
+# what the compiled core is built from: a change installs (and so compiles) again
+CORE   := setup.py src/newsgrep/_core.c
 
-.PHONY: demo test test-fast lint golden lock bench-quick bench clean
+.PHONY: demo test test-compiled test-pure test-fast lint golden lock bench-quick bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(LOCK) $(CORE) | $(BIN)/python
 	$(PIP) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(CORE) | $(BIN)/python
 	$(PIP) -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-lint: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.installed-lint: pyproject.toml $(LOCK) $(CORE) | $(BIN)/python
 	$(PIP) -e '.[test,lint]'
 	touch $@ $(VENV)/.installed
 
@@ -31,9 +33,15 @@ demo: $(VENV)/.installed
 	$(BIN)/newsgrep index corpus --index $(DEMO_INDEX)
 	$(BIN)/newsgrep search "Idlib" --index $(DEMO_INDEX)
 
-# the whole suite, as CI runs it (.ci/run): every tier
-test: $(VENV)/.installed-test
+# the whole suite, as CI runs it (.ci/run): every tier with the compiled core, then again on the
+# pure-Python path (NEWSGREP_PURE_PYTHON=1) every test but those that start processes or clusters
+test: test-compiled test-pure
+
+test-compiled: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+test-pure: $(VENV)/.installed-test
+	NEWSGREP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -m "not cluster and not subprocess"
 
 # a developer's loop: library and CLI tests on small in-memory or tmp indexes (see pyproject's markers)
 test-fast: $(VENV)/.installed-test

@@ -308,7 +308,7 @@ def index_files(session: WriteSession, files: Sequence[FoundFile], field_map: di
     session.replacing.update(previous)
     session.drop_files(gone)
     pipeline = Pipeline(session, jobs, worth_it(files, jobs))
-    session.last_commit = time.monotonic()  # the seconds between commits count from here
+    session.start_clock()  # the seconds between commits count from here
     try:
         for found in files:
             check_interrupt()

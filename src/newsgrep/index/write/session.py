@@ -238,6 +238,10 @@ class WriteSession:
         """Report a file or a record that is not indexed."""
         self.report.skipped.append(FileProblem(path, message))
 
+    def start_clock(self) -> None:
+        """Count the seconds before the next commit from now."""
+        self.last_commit = time.monotonic()
+
     def due(self) -> bool:
         """Tell whether enough is pending to make a durable point now."""
         return (self.pending_docs >= self.commit_docs or self.pending_bytes >= self.commit_bytes

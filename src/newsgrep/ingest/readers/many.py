@@ -80,7 +80,9 @@ def many_records(text: str) -> str | None:
     found = _counter_header(lines) or _numbered_items(lines) or _field_labels(lines)
     if found:
         return found
-    words = sum(1 for _ in _WORD.finditer(text))
+    if len(text) <= 2 * MAX_WORDS:  # words are parted by at least one character: no more than that
+        return None
+    words = len(_WORD.findall(text))
     if words > MAX_WORDS:
         return f"{words:,} words, longer than any one story"
     return None

@@ -20,7 +20,7 @@ NOT_NEEDED = ("rich", "whoosh.qparser", "whoosh.query", "whoosh.searching", "who
               "trafilatura", "charset_normalizer", "sqlite3", "_hashlib",
               "newsgrep.models", "tempfile", "shutil", "urllib.request", "asyncio",
               "whoosh.lang.morph_en", "whoosh.automata.lev", "difflib", "rapidfuzz", "pathspec",
-              "dask", "distributed", "newsgrep._core")
+              "dask", "distributed", "newsgrep._core", "logging")
 
 
 def _loaded_after(args: list[str]) -> list[str]:

@@ -6,7 +6,6 @@ Nothing here parses queries, reads files or touches the index: that is newsgrep.
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 from typing import Any
@@ -124,18 +123,15 @@ def cli(debug: bool) -> None:
     check_settings()
 
 
-class _NoteHandler(logging.Handler):
-    """Say the library's notes on how a query was read on stderr (every command, every mode)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        _err(f"note: {record.getMessage()}")
+def _say_note(note: str) -> None:
+    """Say one of the library's notes on how a query was read on stderr (every command, mode)."""
+    _err(f"note: {note}")
 
 
 def _show_notes() -> None:
-    notes = logging.getLogger("newsgrep.notes")
-    if not any(isinstance(h, _NoteHandler) for h in notes.handlers):
-        notes.addHandler(_NoteHandler())
-        notes.propagate = False
+    from newsgrep import notes
+
+    notes.listen(_say_note)
 
 
 # --- index / remove -----------------------------------------------------------------------------

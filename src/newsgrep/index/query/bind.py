@@ -13,13 +13,13 @@ Whoosh MultiReader), so that every shard scores with the whole collection's stat
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from newsgrep import notes
 from newsgrep.errors import QueryError
 from newsgrep.index.query import ranking
 from newsgrep.index.query.bound import Bound, BoundQuery, Dates, Match, Seq, Terms
@@ -36,7 +36,6 @@ _APOSTROPHES = re.compile(r"['’ʼʾʿ`´]")
 _FUZZY_END = re.compile(r"[^~]~\d*$")  # a phrase's word written as a fuzzy one: word~, word~2
 _EDGE = re.compile(r"^[^\w*?]+|[^\w*?~]+$")  # punctuation around a word of a phrase
 _SYMBOLS = set("#@%&+=<>|^$€£¥©®°§")
-NOTES = logging.getLogger("newsgrep.notes")  # how a query was read, when it is not as typed
 _SEARCH_WRITTEN = tuple(WRITTEN_FIELDS[f] for f in SEARCH_FIELDS)
 
 
@@ -131,7 +130,7 @@ class Binder:
             avgs[f] = total / self.doc_count if self.doc_count else 0.0
         avgs["dtitle"] = avgs["title"]  # a derived title is normalised as a title
         for n in self.notes:
-            NOTES.warning(n)
+            notes.say(n)
         return BoundQuery(root, text, avgs, self.doc_count, tuple(self.notes))
 
     def _node(self, node: Node) -> Bound | None:

@@ -69,47 +69,58 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
     """Group near-duplicates: return {representative: [members...]}, each list in ``order``.
 
     ``order`` ranks the documents (e.g. by date, then id); the first member of each group in that
-    order represents it. Documents without a sketch stand alone.
+    order represents it. Documents without a sketch stand alone. Two documents are linked when
+    they share one of their BANDS smallest hashes and their estimated similarity is at least
+    THRESHOLD; a group is what links join. Documents with one same sketch are linked by it, so
+    each sketch is compared once whatever the number of its documents; within a band's bucket,
+    two sketches already joined are not compared again.
     """
     ranked = list(order)
-    pos = {d: i for i, d in enumerate(ranked)}
-    parent = {d: d for d in ranked}
+    get = sketches.get
+    first: dict[bytes, int] = {}
+    of = [first.setdefault(get(d, b""), len(first)) for d in ranked]  # each document's sketch number
+    unique = list(first)
+    parent = list(range(len(unique)))
 
-    def find(d: int) -> int:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
+    def find(u: int) -> int:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
 
-    hashes = {d: unpack(sketches.get(d, b"")) for d in ranked}
-    sets = {d: frozenset(h) for d, h in hashes.items()}
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for d in ranked:
-        for h in hashes[d][:BANDS]:
-            buckets[h].append(d)
-    checked: set[tuple[int, int]] = set()
+    hashes: dict[int, tuple[int, ...]] = {}
+    sets: dict[int, frozenset[int]] = {}
+
+    def linked(a: int, b: int) -> bool:
+        ha = hashes.get(a) or hashes.setdefault(a, unpack(unique[a]))
+        hb = hashes.get(b) or hashes.setdefault(b, unpack(unique[b]))
+        sa = sets.get(a) or sets.setdefault(a, frozenset(ha))
+        sb = sets.get(b) or sets.setdefault(b, frozenset(hb))
+        shared = len(sa & sb)
+        # the estimate is at most the shared hashes over min(K, the union's size)
+        return shared >= THRESHOLD * min(K, len(sa) + len(sb) - shared) and similarity(ha, hb) >= THRESHOLD
+
+    buckets: dict[bytes, list[int]] = defaultdict(list)
+    for u, data in enumerate(unique):
+        for i in range(0, min(len(data), 4 * BANDS), 4):
+            buckets[data[i:i + 4]].append(u)
     for members in buckets.values():
         if len(members) < 2:
             continue
-        for i, a in enumerate(members):
+        for i, a in enumerate(members[:-1]):
+            if len({find(m) for m in members[i:]}) == 1:
+                break  # every later pair is joined already
             for b in members[i + 1:]:
-                pair = (a, b) if a < b else (b, a)
-                if pair in checked:
-                    continue
-                checked.add(pair)
-                # the estimate is at most the shared hashes over min(K, the union's size): most
-                # pairs that share a band hash share too few to be worth the estimate
-                sa, sb = sets[a], sets[b]
-                shared = len(sa & sb)
-                if shared < THRESHOLD * min(K, len(sa) + len(sb) - shared):
-                    continue
-                if find(a) != find(b) and similarity(hashes[a], hashes[b]) >= THRESHOLD:
-                    ra, rb = find(a), find(b)
-                    if pos[ra] <= pos[rb]:
-                        parent[rb] = ra
-                    else:
-                        parent[ra] = rb
-    groups: dict[int, list[int]] = defaultdict(list)
-    for d in ranked:
-        groups[find(d)].append(d)
+                ra, rb = find(a), find(b)
+                if ra != rb and linked(a, b):
+                    parent[max(ra, rb)] = min(ra, rb)
+    empty = first.get(b"")
+    groups: dict[object, list[int]] = {}
+    for d, u in zip(ranked, of):
+        key: object = ("alone", d) if u == empty else find(u)
+        got = groups.get(key)
+        if got is None:
+            groups[key] = [d]
+        else:
+            got.append(d)
     return {members[0]: members for members in groups.values()}

@@ -114,13 +114,13 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
                 ra, rb = find(a), find(b)
                 if ra != rb and linked(a, b):
                     parent[max(ra, rb)] = min(ra, rb)
+    roots = [find(u) for u in range(len(unique))]
+    keys = list(map(roots.__getitem__, of))
     empty = first.get(b"")
-    groups: dict[object, list[int]] = {}
-    for d, u in zip(ranked, of):
-        key: object = ("alone", d) if u == empty else find(u)
-        got = groups.get(key)
-        if got is None:
-            groups[key] = [d]
-        else:
-            got.append(d)
+    if empty is not None:  # each document without a sketch is a group of its own
+        for j in [j for j, u in enumerate(of) if u == empty]:
+            keys[j] = -1 - j
+    groups: dict[int, list[int]] = {}
+    for d, key in zip(ranked, keys):
+        groups.setdefault(key, []).append(d)
     return {members[0]: members for members in groups.values()}

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE, need_corpus
 
+from conftest import SAMPLE, need_corpus
 from newsgrep import api
 from newsgrep.api import SearchOptions
 from newsgrep.index.query import vocab
@@ -263,7 +263,8 @@ def test_dedup_groups_as_before_on_copies_and_edge_cases() -> None:
         texts += [body, body + f" copy{i}", " ".join(words[: len(words) * 2 // 3]), " ".join(words[::-1]), ""]
     sketches = {d: dedup.sketch(t) for d, t in enumerate(texts)}
     sketches.pop(3)  # a document without a sketch at all
-    for order in (list(range(len(texts))), list(range(len(texts)))[::-1], sorted(range(len(texts)), key=lambda d: d % 7)):
+    n = len(texts)
+    for order in (list(range(n)), list(range(n))[::-1], sorted(range(n), key=lambda d: d % 7)):
         assert dedup.group(sketches, order) == _group_pairwise(sketches, order)
         assert list(dedup.group(sketches, order)) == list(_group_pairwise(sketches, order))
     assert sum(len(m) > 1 for m in dedup.group(sketches, range(len(texts))).values()) >= 20

@@ -76,13 +76,14 @@ def encode(words: dict[str, list[str]], names: dict[str, list[str]] | None) -> b
         for key in sorted(names):
             kb = key.encode("utf-8")
             filed[zlib.crc32(kb) % buckets].append(kb + b"\t" + " ".join(names[key]).encode("utf-8"))
-        lines, offsets, pos = [], [0], 0
-        for group in filed:
-            chunk = b"\n".join(group)
-            lines.append(chunk)
+        chunks: list[bytes] = []
+        offsets, pos = [0], 0
+        for lines in filed:
+            chunk = b"\n".join(lines)
+            chunks.append(chunk)
             pos += len(chunk)
             offsets.append(pos)
-        sections += [("n/offsets", _uint32s(offsets)), ("n/lines", b"".join(lines))]
+        sections += [("n/offsets", _uint32s(offsets)), ("n/lines", b"".join(chunks))]
     table: dict[str, list[int]] = {}
     data = bytearray()
     for name, blob in sections:

@@ -346,8 +346,8 @@ class ShardedIndex:
         from newsgrep.text.dedup import group
 
         members = [(k, m) for k, a in enumerate(answers) for m in a.groups]  # (shard, member)
-        keys = [(m[2], m[1]) for _, m in members]
-        order = sorted(range(len(members)), key=keys.__getitem__)
+        ranks = [(m[2], m[1]) for _, m in members]  # date, then id
+        order = sorted(range(len(members)), key=ranks.__getitem__)
         grouped = group(dict(enumerate(m[3] for _, m in members)), order)
         out = []
         for rep, keys in grouped.items():

@@ -88,32 +88,42 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
             u = parent[u]
         return u
 
-    hashes: dict[int, tuple[int, ...]] = {}
-    sets: dict[int, frozenset[int]] = {}
-
-    def linked(a: int, b: int) -> bool:
-        ha = hashes.get(a) or hashes.setdefault(a, unpack(unique[a]))
-        hb = hashes.get(b) or hashes.setdefault(b, unpack(unique[b]))
-        sa = sets.get(a) or sets.setdefault(a, frozenset(ha))
-        sb = sets.get(b) or sets.setdefault(b, frozenset(hb))
-        shared = len(sa & sb)
-        # the estimate is at most the shared hashes over min(K, the union's size)
-        return shared >= THRESHOLD * min(K, len(sa) + len(sb) - shared) and similarity(ha, hb) >= THRESHOLD
-
     buckets: dict[bytes, list[int]] = defaultdict(list)
     for u, data in enumerate(unique):
         for i in range(0, min(len(data), 4 * BANDS), 4):
             buckets[data[i:i + 4]].append(u)
+    size = len(unique)
+    sets: list[frozenset[int] | None] = [None] * size
+    apart: set[int] = set()  # pairs compared and found apart (they may share another bucket)
     for members in buckets.values():
         if len(members) < 2:
             continue
         for i, a in enumerate(members[:-1]):
             if len({find(m) for m in members[i:]}) == 1:
                 break  # every later pair is joined already
-            for b in members[i + 1:]:
-                ra, rb = find(a), find(b)
-                if ra != rb and linked(a, b):
+            ra = find(a)
+            rest = members[i + 1:]
+            sa = sets[a]
+            if sa is None:
+                sa = sets[a] = frozenset(unpack(unique[a]))
+            for b in rest:
+                rb = find(b)
+                if rb == ra:
+                    continue
+                pair = a * size + b if a < b else b * size + a
+                if pair in apart:
+                    continue
+                sb = sets[b]
+                if sb is None:
+                    sb = sets[b] = frozenset(unpack(unique[b]))
+                shared = len(sa & sb)
+                # the estimate is at most the shared hashes over min(K, the union's size)
+                if shared >= THRESHOLD * min(K, len(sa) + len(sb) - shared) \
+                        and similarity(unpack(unique[a]), unpack(unique[b])) >= THRESHOLD:
                     parent[max(ra, rb)] = min(ra, rb)
+                    ra = find(a)
+                else:
+                    apart.add(pair)
     roots = [find(u) for u in range(len(unique))]
     keys = list(map(roots.__getitem__, of))
     empty = first.get(b"")

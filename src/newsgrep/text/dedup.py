@@ -61,8 +61,7 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
         return 0.0
     union = sorted(set(a).union(b))  # a few dozen ints: sorted in C, faster than a heap in Python
     k = min(K, len(union))
-    cut = union[k - 1]
-    return sum(1 for h in both if h <= cut) / k
+    return len(both.intersection(union[:k])) / k  # the shared hashes among the union's k smallest
 
 
 def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[int]]:

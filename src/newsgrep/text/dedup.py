@@ -116,9 +116,12 @@ def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[in
                 if sb is None:
                     sb = sets[b] = frozenset(unpack(unique[b]))
                 shared = len(sa & sb)
-                # the estimate is at most the shared hashes over min(K, the union's size)
-                if shared >= THRESHOLD * min(K, len(sa) + len(sb) - shared) \
-                        and similarity(unpack(unique[a]), unpack(unique[b])) >= THRESHOLD:
+                union = len(sa) + len(sb) - shared
+                k = min(K, union)
+                # the estimate is at most the shared hashes over k, and at least those less the
+                # union's hashes past its k smallest, over k (then it need not be worked out)
+                if shared >= THRESHOLD * k and ((shared - (union - k)) / k >= THRESHOLD
+                                                or similarity(unpack(unique[a]), unpack(unique[b])) >= THRESHOLD):
                     parent[max(ra, rb)] = min(ra, rb)
                     ra = find(a)
                 else:

@@ -75,55 +75,78 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
         return 0.0
     union = sorted(set(a).union(b))  # a few dozen ints: sorted in C, faster than a heap in Python
     k = min(K, len(union))
-    cut = union[k - 1]
-    return sum(1 for h in both if h <= cut) / k
+    return len(both.intersection(union[:k])) / k  # the shared hashes among the union's k smallest
 
 
 def group(sketches: dict[int, bytes], order: Iterable[int]) -> dict[int, list[int]]:
     """Group near-duplicates: return {representative: [members...]}, each list in ``order``.
 
     ``order`` ranks the documents (e.g. by date, then id); the first member of each group in that
-    order represents it. Documents without a sketch stand alone.
+    order represents it. Documents without a sketch stand alone. Two documents are linked when
+    they share one of their BANDS smallest hashes and their estimated similarity is at least
+    THRESHOLD; a group is what links join. Documents with one same sketch are linked by it, so
+    each sketch is compared once whatever the number of its documents; within a band's bucket,
+    two sketches already joined are not compared again.
     """
     ranked = list(order)
-    pos = {d: i for i, d in enumerate(ranked)}
-    parent = {d: d for d in ranked}
+    get = sketches.get
+    first: dict[bytes, int] = {}
+    of = [first.setdefault(get(d, b""), len(first)) for d in ranked]  # each document's sketch number
+    unique = list(first)
+    parent = list(range(len(unique)))
 
-    def find(d: int) -> int:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
+    def find(u: int) -> int:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
 
-    hashes = {d: unpack(sketches.get(d, b"")) for d in ranked}
-    sets = {d: frozenset(h) for d, h in hashes.items()}
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for d in ranked:
-        for h in hashes[d][:BANDS]:
-            buckets[h].append(d)
-    checked: set[tuple[int, int]] = set()
+    buckets: dict[bytes, list[int]] = defaultdict(list)
+    for u, data in enumerate(unique):
+        for i in range(0, min(len(data), 4 * BANDS), 4):
+            buckets[data[i:i + 4]].append(u)
+    size = len(unique)
+    sets: list[frozenset[int] | None] = [None] * size
+    apart: set[int] = set()  # pairs compared and found apart (they may share another bucket)
     for members in buckets.values():
         if len(members) < 2:
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                pair = (a, b) if a < b else (b, a)
-                if pair in checked:
+        for i, a in enumerate(members[:-1]):
+            if len({find(m) for m in members[i:]}) == 1:
+                break  # every later pair is joined already
+            ra = find(a)
+            rest = members[i + 1:]
+            sa = sets[a]
+            if sa is None:
+                sa = sets[a] = frozenset(unpack(unique[a]))
+            for b in rest:
+                rb = find(b)
+                if rb == ra:
                     continue
-                checked.add(pair)
-                # the estimate is at most the shared hashes over min(K, the union's size): most
-                # pairs that share a band hash share too few to be worth the estimate
-                sa, sb = sets[a], sets[b]
+                pair = a * size + b if a < b else b * size + a
+                if pair in apart:
+                    continue
+                sb = sets[b]
+                if sb is None:
+                    sb = sets[b] = frozenset(unpack(unique[b]))
                 shared = len(sa & sb)
-                if shared < THRESHOLD * min(K, len(sa) + len(sb) - shared):
-                    continue
-                if find(a) != find(b) and similarity(hashes[a], hashes[b]) >= THRESHOLD:
-                    ra, rb = find(a), find(b)
-                    if pos[ra] <= pos[rb]:
-                        parent[rb] = ra
-                    else:
-                        parent[ra] = rb
-    groups: dict[int, list[int]] = defaultdict(list)
-    for d in ranked:
-        groups[find(d)].append(d)
+                union = len(sa) + len(sb) - shared
+                k = min(K, union)
+                # the estimate is at most the shared hashes over k, and at least those less the
+                # union's hashes past its k smallest, over k (then it need not be worked out)
+                if shared >= THRESHOLD * k and ((shared - (union - k)) / k >= THRESHOLD
+                                                or similarity(unpack(unique[a]), unpack(unique[b])) >= THRESHOLD):
+                    parent[max(ra, rb)] = min(ra, rb)
+                    ra = find(a)
+                else:
+                    apart.add(pair)
+    roots = [find(u) for u in range(len(unique))]
+    keys = list(map(roots.__getitem__, of))
+    empty = first.get(b"")
+    if empty is not None:  # each document without a sketch is a group of its own
+        for j in [j for j, u in enumerate(of) if u == empty]:
+            keys[j] = -1 - j
+    groups: dict[int, list[int]] = {}
+    for d, key in zip(ranked, keys):
+        groups.setdefault(key, []).append(d)
     return {members[0]: members for members in groups.values()}

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -320,6 +320,17 @@ def quote_names(text: str) -> str:
     return _ARTICLE_HYPHEN.sub(lambda m: f'"{m.group(1)}"', text)
 
 
+def filing(word: str) -> list[str]:
+    """Return the keys NameIndex files a written word under (none for a number or a short word)."""
+    if not word or word[0].isdigit():
+        return []
+    found = _keys(word)
+    bare = _without_article(word) if _GLUED_ARTICLE.match(word) else None
+    if bare:
+        found += _keys(bare)
+    return [key for key in found if len(key) >= MIN_SKELETON]
+
+
 _LINKS = [""] + [v + c for v in "aeiu" for c in ("l", "n", "d", "r", "s", "t", "z", "sh")]
 
 
@@ -329,6 +340,7 @@ class NameIndex:
     def __init__(self, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.weights = weights
         self.by_key: dict[str, list[str]] = {}
+        self._lookup: Callable[[str], Sequence[str]] | None = None
 
     @classmethod
     def of(cls, words: Iterable[str], weights: Weights = DEFAULT_WEIGHTS) -> NameIndex:
@@ -336,15 +348,7 @@ class NameIndex:
         out = cls(weights)
         groups = out.by_key
         for word in words:
-            if not word or word[0].isdigit():
-                continue
-            found = _keys(word)
-            bare = _without_article(word) if _GLUED_ARTICLE.match(word) else None
-            if bare:
-                found += _keys(bare)
-            for key in found:
-                if len(key) < MIN_SKELETON:
-                    continue
+            for key in filing(word):
                 got = groups.get(key)
                 if got is None:
                     groups[key] = [word]
@@ -352,13 +356,26 @@ class NameIndex:
                     got.append(word)
         return out
 
+    @classmethod
+    def over(cls, lookup: Callable[[str], Sequence[str]], weights: Weights = DEFAULT_WEIGHTS) -> NameIndex:
+        """Find words through ``lookup`` (a key -> the words filed under it, as of() files them)."""
+        out = cls(weights)
+        out._lookup = lookup
+        return out
+
+    def filed(self, key: str) -> Sequence[str]:
+        """Return the words filed under a key."""
+        if self._lookup is not None:
+            return self._lookup(key)
+        return self.by_key.get(key, ())
+
     def candidates(self, word: str) -> set[str]:
         """Return the words filed under the same key as ``word`` (what variants() compares)."""
         found: set[str] = set()
         bare = _without_article(word)
         for key in keys(word) + (keys(bare) if bare else []):
             if len(key) >= MIN_SKELETON:
-                found.update(self.by_key.get(key, ()))
+                found.update(self.filed(key))
         return found
 
     def variants(self, word: str) -> list[str]:
@@ -382,7 +399,7 @@ class NameIndex:
             letters = _letters(folded[0]) + "".join(_letters(link + t) for link, t in zip(links, folded[1:]))
             glued = _form(letters)
             for key in _keys("", letters):
-                for t in self.by_key.get(key, ()):
+                for t in self.filed(key):
                     if t not in found:
                         diff = _differences(glued, form(t))
                         if diff is not None and w.cost(diff) <= w.allowed(len(glued[0])):

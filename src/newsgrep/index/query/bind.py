@@ -81,8 +81,9 @@ class Binder:
     def names(self) -> NameIndex:
         """Return the written words of titles and bodies grouped for spelling variants."""
         if self._names is None:
-            words = set(self.lexicon("wtitle")) | set(self.lexicon("wbody"))
-            self._names = NameIndex.of(sorted(words))
+            from newsgrep.index.query.vocab import name_index
+
+            self._names = name_index(self.reader)
         return self._names
 
     def note(self, text: str) -> None:
@@ -309,15 +310,11 @@ class Binder:
         word = fold(node.text)
         if not word:
             raise QueryError(f"a fuzzy word needs a letter or digit: {node.text!r} (column {node.col})")
-        from rapidfuzz.distance import Levenshtein
-        from rapidfuzz.process import extract
+        from newsgrep.index.query.vocab import fuzzy
 
         found: set[str] = set()
         for wf in wfields:
-            lexicon = self.lexicon(wf)
-            hits = extract(word, lexicon, scorer=Levenshtein.distance, score_cutoff=node.maxdist,
-                           limit=None)
-            found.update(w for w, _, _ in hits)
+            found |= fuzzy(self.reader, wf, word, node.maxdist)
         return self._expansion(f"{node.text}~{node.maxdist}", fields, wfields, found, "fuzzy")
 
     def _expansion(self, label: str, fields: tuple[str, ...], wfields: tuple[str, ...],

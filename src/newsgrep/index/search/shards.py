@@ -138,8 +138,9 @@ def shard_query(shard: str, bound: BoundQuery, request: ShardRequest, params: Ra
         if request.variants:
             out.spellings = s.spellings(bound, set(scores))
         if request.dedup:
-            sketches = s.column("minhash")
-            out.groups = [(v, ids[d], dates[d], sketches[d]) for d, v in scores.items()]
+            docs = sorted(scores)  # each column read a segment at a time, not a document at a time
+            out.groups = list(zip(map(scores.__getitem__, docs), ids.many(docs), dates.many(docs),
+                                  s.column("minhash").many(docs)))
             return out
     if request.limit == 0:
         return out
@@ -345,8 +346,9 @@ class ShardedIndex:
         from newsgrep.text.dedup import group
 
         members = [(k, m) for k, a in enumerate(answers) for m in a.groups]  # (shard, member)
-        order = sorted(range(len(members)), key=lambda i: (members[i][1][2], members[i][1][1]))
-        grouped = group({i: members[i][1][3] for i in range(len(members))}, order)
+        ranks = [(m[2], m[1]) for _, m in members]  # date, then id
+        order = sorted(range(len(members)), key=ranks.__getitem__)
+        grouped = group(dict(enumerate(m[3] for _, m in members)), order)
         out = []
         for rep, keys in grouped.items():
             best = max(members[i][1][0] for i in keys)

@@ -52,3 +52,20 @@ def field_terms(segment: Any, fieldname: str) -> list[str]:
     """Return every term of one field of a segment reader, in order (Whoosh's lexicon, read in
     one piece)."""
     return list(field_weights(segment, fieldname))
+
+
+def segment_place(segment: Any) -> tuple[str, str] | None:
+    """Return (folder, segment id) of a segment reader's files, or None when it has no folder."""
+    try:
+        storage = segment._storage
+        storage = getattr(storage, "b", storage)  # a compound segment: its files over the folder's
+        return str(storage.folder), str(segment.segment().segment_id())
+    except AttributeError:
+        return None
+
+
+def leaves(reader: Any) -> list[Any]:
+    """Return the segment readers under a reader (one index's, or every shard's together)."""
+    if reader.is_atomic():
+        return [reader]
+    return [leaf for r, _ in reader.leaf_readers() for leaf in leaves(r)]

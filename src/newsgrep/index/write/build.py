@@ -90,6 +90,8 @@ def _index_into(index_dir: Path, roots: Sequence[Path], *, jobs: int, field_map:
         else:
             pipeline.index_files(session, to_read, field_map, jobs, previous, gone, resume)
         learned.finish(session.catalog)
+        from newsgrep.index.write.vocab import build_missing  # the segments' vocabulary files
+        build_missing(index_dir)
     finally:
         session.close()
 

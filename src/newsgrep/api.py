@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +71,14 @@ class SearchOptions:
         """Describe the query mode in words (for --explain)."""
         return ("any word (OR), ranked" if self.any_terms else "all words (AND)") + (
             ", spelling variants" if self.variants else "")
+
+
+def listen_to_notes(listener: Callable[[str], None]) -> None:
+    """Have ``listener`` called with each note on how a query was read when it is not as typed
+    ("C++ is searched as C"), from now on."""
+    from newsgrep import notes
+
+    notes.listen(listener)
 
 
 def index_dir(index: str | os.PathLike[str] | None) -> Path:

@@ -129,9 +129,9 @@ def _say_note(note: str) -> None:
 
 
 def _show_notes() -> None:
-    from newsgrep import notes
+    from newsgrep.api import listen_to_notes
 
-    notes.listen(_say_note)
+    listen_to_notes(_say_note)
 
 
 # --- index / remove -----------------------------------------------------------------------------

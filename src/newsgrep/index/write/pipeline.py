@@ -284,13 +284,7 @@ class Pipeline:
             if session.due():
                 session.record_partial(found, reading.read, before + kept)
                 self.commit()
-        session.report.warnings.extend(reading.warnings)
-        session.report.skipped.extend(reading.skipped)
-        session.report.empty += reading.empty
-        if reading.error:
-            session.skip(path, reading.error)
-        if reading.read or not reading.error:  # a file with no article read at all is tried again
-            session.record_file(found, kept, updated=updated, before=before)
+        session.file_read(reading, kept, updated, before)
         session.progress.advance(1, 0, left)
         if session.due():
             self.commit()

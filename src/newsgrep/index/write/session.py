@@ -228,6 +228,17 @@ class WriteSession:
                                        found.size, before + kept, self.options))
         self.pending_bytes += chars
 
+    def file_read(self, reading: FileReading, kept: int, updated: bool, before: int = 0) -> None:
+        """Account for a file read to its end (or to an error): its doubts and skips, and its
+        catalog record unless not one article could be read (it is then tried again)."""
+        self.report.warnings.extend(reading.warnings)
+        self.report.skipped.extend(reading.skipped)
+        self.report.empty += reading.empty
+        if reading.error:
+            self.skip(str(reading.found.path), reading.error)
+        if reading.read or not reading.error:
+            self.record_file(reading.found, kept, updated=updated, before=before)
+
     def record_partial(self, found: FoundFile, done: int, kept: int) -> None:
         """Record at the next commit that a file's first ``done`` articles (``kept`` of them
         indexed, the others skipped) are committed, the rest not yet read."""
@@ -291,12 +302,6 @@ class WriteSession:
                 continue
             self.add(a)
             kept += 1
-        self.report.warnings.extend(reading.warnings)
-        self.report.skipped.extend(reading.skipped)
-        self.report.empty += reading.empty
-        if reading.error:
-            self.skip(path, reading.error)
-        if reading.read or not reading.error:  # a file with no article read at all is tried again
-            self.record_file(found, kept, updated=updated)
+        self.file_read(reading, kept, updated)
         if advance:
             self.progress.advance(1, kept, found.size)
